@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Matching.Text;
+
+namespace Matching.Cli.Commands;
+
+/// <summary>Options several verbs share, created fresh per command.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Achievements(string description = "Achievements file (.csv, .tsv, .jsonl or .xlsx).") =>
+        new("--achievements", "-a") { Description = description, HelpName = "FILE" };
+
+    public static Option<string?> Demands(string description = "Demands file (.csv, .tsv, .jsonl or .xlsx).") =>
+        new("--demands", "-d") { Description = description, HelpName = "FILE" };
+
+    public static Option<string?> Encoding() =>
+        new("--encoding") { Description = "Text encoding of CSV/JSONL inputs: auto (default: UTF-8 with or without BOM, or GB18030/GBK), utf-8, gb18030, gbk.", HelpName = "NAME" };
+
+    public static Option<string?> Sheet() =>
+        new("--sheet") { Description = "Worksheet of XLSX inputs (default: the first).", HelpName = "NAME" };
+
+    public static Option<string> OnBadRow()
+    {
+        var option = new Option<string>("--on-bad-row")
+        {
+            Description = "fail: stop at the first bad row (default). skip: drop bad rows, print the first 20 problems and a count.",
+            DefaultValueFactory = _ => "fail",
+        };
+        return option.AcceptOnlyFromAmong("fail", "skip");
+    }
+
+    public static Option<string> Analyzer()
+    {
+        var option = new Option<string>("--analyzer")
+        {
+            Description = "Chinese segmenter: jieba (default) or smartcn. An index remembers its analyzer.",
+            DefaultValueFactory = _ => "jieba",
+        };
+        return option.AcceptOnlyFromAmong("jieba", "smartcn");
+    }
+
+    public static AnalyzerKind ParseAnalyzer(string value) => value == "smartcn" ? AnalyzerKind.SmartCn : AnalyzerKind.Jieba;
+
+    public static Option<int> PositiveInt(string name, int defaultValue, string description)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{name} must be at least 1");
+            }
+        });
+        return option;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Matching.Cli;
+
+/// <summary>The exit codes of <c>matching</c>. Stable: scripts rely on them (documented in the README).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done; outputs written.</summary>
+    public const int Success = 0;
+
+    /// <summary>A bug in Matching: an unexpected exception (the stack trace goes to stderr).</summary>
+    public const int InternalError = 1;
+
+    /// <summary>The command line is wrong: unknown verb or option, bad value, missing required option.</summary>
+    public const int Usage = 2;
+
+    /// <summary>An input file is missing or malformed; the message names file, line and field.</summary>
+    public const int InputError = 3;
+
+    /// <summary>An index is missing, damaged or from another analyzer/format version.</summary>
+    public const int IndexError = 4;
+
+    /// <summary>Outputs could not be written (permissions, disk full); previous outputs are untouched.</summary>
+    public const int OutputError = 5;
+
+    /// <summary>Interrupted (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+}

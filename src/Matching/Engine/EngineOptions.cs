@@ -1,0 +1,18 @@
+using Matching.Retrieval;
+using Matching.Text;
+
+namespace Matching.Engine;
+
+/// <summary>How a <see cref="MatchingEngine"/> stores its indexes and analyses text.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Folder of the on-disk indexes (<c>achievements/</c> and <c>demands/</c> inside it);
+    /// null (the default) keeps both in memory for the life of the engine.</summary>
+    public string? IndexPath { get; init; }
+
+    /// <summary>The segmenter; default <see cref="AnalyzerKind.Jieba"/>.</summary>
+    public AnalyzerKind Analyzer { get; init; } = AnalyzerKind.Jieba;
+
+    /// <summary>Query construction (field boosts, caps).</summary>
+    public RetrievalOptions Retrieval { get; init; } = new();
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Matching.Engine;
+
+namespace Matching.Reporting;
+
+/// <summary>Writes a batch run's tables: <c>demand_matches.csv</c>, <c>achievement_matches.csv</c> and
+/// <c>run.trec</c>, all or nothing.</summary>
+public static class MatchOutputWriter
+{
+    /// <summary>Recommendations per demand.</summary>
+    public const string DemandMatchesFile = "demand_matches.csv";
+
+    /// <summary>Recommendations per achievement.</summary>
+    public const string AchievementMatchesFile = "achievement_matches.csv";
+
+    /// <summary>The demand → achievement ranking as a TREC run.</summary>
+    public const string RunFile = "run.trec";
+
+    /// <summary>The tag in the last column of run files.</summary>
+    public const string RunTag = "matching-bm25";
+
+    /// <summary>Writes the three files into <paramref name="outDirectory"/> (temporary names, then renamed
+    /// together) and returns their full paths. Titles and organisations come from the dictionaries.</summary>
+    public static IReadOnlyList<string> Write(
+        string outDirectory,
+        BatchMatches matches,
+        IReadOnlyDictionary<string, Achievement> achievements,
+        IReadOnlyDictionary<string, Demand> demands)
+    {
+        using var output = new AtomicOutput(outDirectory);
+        output.WriteText(DemandMatchesFile, writer => WriteCsv(writer,
+            ["demand_id", "rank", "achievement_id", "score", "matched_terms", "demand_title", "achievement_title", "achievement_organization"],
+            matches.ByDemand.SelectMany(q => q.Candidates.Select(c => new[]
+            {
+                q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
+                demands.GetValueOrDefault(q.QueryId)?.Title ?? "",
+                achievements.GetValueOrDefault(c.Id)?.Title ?? "",
+                achievements.GetValueOrDefault(c.Id)?.Organization ?? "",
+            }))));
+        output.WriteText(AchievementMatchesFile, writer => WriteCsv(writer,
+            ["achievement_id", "rank", "demand_id", "score", "matched_terms", "achievement_title", "demand_title", "demand_organization"],
+            matches.ByAchievement.SelectMany(q => q.Candidates.Select(c => new[]
+            {
+                q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
+                achievements.GetValueOrDefault(q.QueryId)?.Title ?? "",
+                demands.GetValueOrDefault(c.Id)?.Title ?? "",
+                demands.GetValueOrDefault(c.Id)?.Organization ?? "",
+            }))));
+        output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, RunTag));
+        output.Commit();
+        return [
+            Path.Combine(output.Directory, DemandMatchesFile),
+            Path.Combine(output.Directory, AchievementMatchesFile),
+            Path.Combine(output.Directory, RunFile),
+        ];
+    }
+
+    /// <summary>Writes a TREC run file atomically (temporary name, then rename).</summary>
+    public static void WriteRun(string path, IEnumerable<QueryMatches> matches, string tag = RunTag)
+    {
+        var full = Path.GetFullPath(path);
+        using var output = new AtomicOutput(Path.GetDirectoryName(full)!);
+        output.WriteText(Path.GetFileName(full), writer => TrecRun.Write(writer, matches, tag));
+        output.Commit();
+    }
+
+    internal static string Score(double score) => score.ToString("0.000000", CultureInfo.InvariantCulture);
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void WriteCsv(TextWriter writer, string[] header, IEnumerable<string[]> rows)
+    {
+        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
+        foreach (var name in header)
+        {
+            csv.WriteField(name);
+        }
+
+        csv.NextRecord();
+        foreach (var row in rows)
+        {
+            foreach (var cell in row)
+            {
+                csv.WriteField(SpreadsheetSafe(cell));
+            }
+
+            csv.NextRecord();
+        }
+    }
+
+    /// <summary>A cell starting with = + - @ is a formula to Excel: prefix it with an apostrophe.</summary>
+    internal static string SpreadsheetSafe(string cell) =>
+        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
+}
+
+/// <summary>TREC run files: <c>query_id Q0 doc_id rank score tag</c>.</summary>
+internal static class TrecRun
+{
+    public static void Write(TextWriter writer, IEnumerable<QueryMatches> matches, string tag)
+    {
+        foreach (var query in matches)
+        {
+            foreach (var candidate in query.Candidates)
+            {
+                writer.Write(query.QueryId);
+                writer.Write(" Q0 ");
+                writer.Write(candidate.Id);
+                writer.Write(' ');
+                writer.Write(candidate.Rank.ToString(CultureInfo.InvariantCulture));
+                writer.Write(' ');
+                writer.Write(MatchOutputWriter.Score(candidate.Score));
+                writer.Write(' ');
+                writer.Write(tag);
+                writer.Write('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Matching.Indexing;
+using Matching.Text;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace Matching.Retrieval;
+
+/// <summary>Fielded BM25 search over one index (achievements or demands). Thread-safe for concurrent queries.</summary>
+internal sealed class RecordSearcher : IDisposable
+{
+    private readonly DirectoryReader _reader;
+    private readonly IndexSearcher _searcher;
+    private readonly MatchingAnalyzer _analyzer;
+    private readonly RetrievalOptions _options;
+    private readonly Dictionary<string, float> _fieldBoosts;
+
+    public RecordSearcher(LuceneDirectory directory, RecordKind kind, AnalyzerKind analyzerKind, RetrievalOptions? options = null)
+    {
+        _options = options ?? new RetrievalOptions();
+        _options.Validate();
+        if (!DirectoryReader.IndexExists(directory))
+        {
+            throw new IndexMismatchException($"there is no {kind} index here yet; build it with `matching index`.");
+        }
+
+        IndexIdentity.Check(directory, kind, MatchingAnalyzer.VersionOf(analyzerKind));
+        Kind = kind;
+        _reader = DirectoryReader.Open(directory);
+        _searcher = new IndexSearcher(_reader) { Similarity = new Lucene8Bm25Similarity() };
+        _analyzer = MatchingAnalyzer.ForIndexing(analyzerKind);
+        _fieldBoosts = new Dictionary<string, float>
+        {
+            [IndexSchema.Title] = _options.TitleBoost,
+            [IndexSchema.Keywords] = _options.KeywordsBoost,
+            [IndexSchema.Body] = _options.BodyBoost,
+        };
+    }
+
+    public RecordKind Kind { get; }
+
+    public int Count => _reader.NumDocs;
+
+    /// <summary>The top <paramref name="topN"/> records for the query, ties broken by id so runs are reproducible.</summary>
+    public IReadOnlyList<Candidate> Search(QueryText query, int topN, string? excludeId = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topN, 1);
+        var terms = WeightedTerms(query);
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        var booleanQuery = new BooleanQuery(disableCoord: true);
+        foreach (var (term, weight) in terms)
+        {
+            foreach (var field in IndexSchema.TextFields)
+            {
+                var boost = _fieldBoosts[field] * weight;
+                if (boost > 0 && _reader.DocFreq(new Term(field, term)) > 0)
+                {
+                    booleanQuery.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
+                }
+            }
+        }
+
+        if (booleanQuery.Clauses.Count == 0)
+        {
+            return [];
+        }
+
+        // Fetch a few extra so that ties at the cut are resolved by id, not by internal doc order.
+        var extra = excludeId is null ? 16 : 17;
+        var hits = _searcher.Search(booleanQuery, topN + extra).ScoreDocs;
+        var idField = new HashSet<string> { IndexSchema.Id };
+        var ranked = hits
+            .Select(hit => (Hit: hit, Id: _reader.Document(hit.Doc, idField).Get(IndexSchema.Id)))
+            .Where(x => x.Id != excludeId)
+            .OrderByDescending(x => x.Hit.Score)
+            .ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Take(topN)
+            .ToList();
+
+        var candidates = new List<Candidate>(ranked.Count);
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            var (hit, id) = ranked[i];
+            candidates.Add(new Candidate(id, i + 1, hit.Score, MatchedTerms(hit.Doc, terms)));
+        }
+
+        return candidates;
+    }
+
+    /// <summary>The stored record (as JSON) of an id, or null when the index does not hold it.</summary>
+    public string? SourceOf(string id)
+    {
+        var hits = _searcher.Search(new TermQuery(new Term(IndexSchema.Id, id)), 1).ScoreDocs;
+        return hits.Length == 0 ? null : _reader.Document(hits[0].Doc).Get(IndexSchema.Source);
+    }
+
+    /// <summary>All stored records as JSON, in id order.</summary>
+    public IEnumerable<string> AllSources()
+    {
+        var live = MultiFields.GetLiveDocs(_reader);
+        var pairs = new List<(string Id, int Doc)>();
+        var idField = new HashSet<string> { IndexSchema.Id };
+        for (var doc = 0; doc < _reader.MaxDoc; doc++)
+        {
+            if (live is null || live.Get(doc))
+            {
+                pairs.Add((_reader.Document(doc, idField).Get(IndexSchema.Id), doc));
+            }
+        }
+
+        foreach (var (_, doc) in pairs.OrderBy(p => p.Id, StringComparer.Ordinal))
+        {
+            yield return _reader.Document(doc).Get(IndexSchema.Source);
+        }
+    }
+
+    /// <summary>Analysed query terms with their weights, highest weight × idf first, capped.</summary>
+    internal List<(string Term, float Weight)> WeightedTerms(QueryText query)
+    {
+        var weights = new Dictionary<string, float>(StringComparer.Ordinal);
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        AddTerms(query.Title, weights, order);
+        AddTerms(string.Join("；", query.Keywords), weights, order);
+        AddTerms(query.Body, weights, order);
+
+        var docCount = Math.Max(1, _reader.NumDocs);
+        return weights
+            .Select(kv => (Term: kv.Key, Weight: kv.Value, Rank: kv.Value * Idf(kv.Key, docCount)))
+            .OrderByDescending(x => x.Rank)
+            .ThenBy(x => order[x.Term])
+            .Take(_options.MaxQueryTerms)
+            .Select(x => (x.Term, x.Weight))
+            .ToList();
+    }
+
+    private void AddTerms(string text, Dictionary<string, float> weights, Dictionary<string, int> order)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        using var stream = _analyzer.GetTokenStream(IndexSchema.Body, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var increment = stream.AddAttribute<IPositionIncrementAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            var value = term.ToString();
+            var weight = increment.PositionIncrement == 0 ? _options.SubwordWeight : 1f;
+            weights[value] = weights.GetValueOrDefault(value) + weight;
+            order.TryAdd(value, order.Count);
+        }
+
+        stream.End();
+    }
+
+    private float Idf(string term, int docCount)
+    {
+        var df = 0;
+        foreach (var field in IndexSchema.TextFields)
+        {
+            df = Math.Max(df, _reader.DocFreq(new Term(field, term)));
+        }
+
+        return (float)Math.Log(1 + ((docCount - df + 0.5) / (df + 0.5)));
+    }
+
+    private List<string> MatchedTerms(int doc, List<(string Term, float Weight)> terms)
+    {
+        var matched = new List<string>();
+        var vectors = _reader.GetTermVectors(doc);
+        if (vectors is null)
+        {
+            return matched;
+        }
+
+        var enums = new List<TermsEnum>();
+        foreach (var field in IndexSchema.TextFields)
+        {
+            var fieldTerms = vectors.GetTerms(field);
+            if (fieldTerms is not null)
+            {
+                enums.Add(fieldTerms.GetEnumerator());
+            }
+        }
+
+        foreach (var (term, weight) in terms)
+        {
+            // Sub-words only count when their whole word did not: 锂离子电池 rather than 锂离子电池, 离子, 电池.
+            if (weight < 1f && matched.Any(m => m.Contains(term, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var bytes = new BytesRef(term);
+            if (enums.Any(e => e.SeekExact(bytes)))
+            {
+                matched.Add(term);
+                if (matched.Count == 12)
+                {
+                    break;
+                }
+            }
+        }
+
+        return matched;
+    }
+
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _analyzer.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using Lucene.Net.Analysis.Util;
+using Lucene.Net.Util;
+
+namespace Matching.Text;
+
+/// <summary>The stop words shipped in <c>resources/text/stopwords.txt</c> (one a line, <c>#</c> comments).</summary>
+internal static class StopWords
+{
+    private static readonly Lazy<(CharArraySet Set, string Fingerprint)> s_default = new(Load);
+
+    public static CharArraySet Default => s_default.Value.Set;
+
+    public static string Fingerprint => s_default.Value.Fingerprint;
+
+    private static (CharArraySet, string) Load()
+    {
+        var path = ResourceLocator.PathOf("text", "stopwords.txt");
+        var words = File.ReadLines(path)
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(word => TextNormalizer.Default.Normalize(word))
+            .ToList();
+        var set = new CharArraySet(LuceneVersion.LUCENE_48, words, ignoreCase: false).AsReadOnly();
+        var fingerprint = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)))[..12].ToLowerInvariant();
+        return (set, fingerprint);
+    }
+}
