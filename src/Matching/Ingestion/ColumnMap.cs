@@ -1,0 +1,140 @@
+namespace Matching.Ingestion;
+
+/// <summary>The header row of a table (CSV, TSV, XLSX) resolved against a schema: which column holds which field.</summary>
+internal sealed class ColumnMap<T>
+{
+    private const int Unnamed = -2;
+    private const int ExtraColumn = -1;
+
+    private readonly string _path;
+    private readonly RecordSchema<T> _schema;
+    private readonly string[] _headers;
+    private readonly int[] _fieldOf;
+
+    private ColumnMap(string path, int headerLine, RecordSchema<T> schema, string[] headers, int[] fieldOf)
+    {
+        _path = path;
+        HeaderLine = headerLine;
+        _schema = schema;
+        _headers = headers;
+        _fieldOf = fieldOf;
+    }
+
+    public int HeaderLine { get; }
+
+    /// <summary>Reads the header row; every problem with it concerns the whole file and throws.</summary>
+    public static ColumnMap<T> Create(string path, int line, IReadOnlyList<string?> cells, RecordSchema<T> schema)
+    {
+        var headers = new string[cells.Count];
+        var fieldOf = new int[cells.Count];
+        var columnOfField = new int[schema.Fields.Count];
+        Array.Fill(columnOfField, -1);
+        var extraColumns = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var column = 0; column < cells.Count; column++)
+        {
+            var header = (cells[column] ?? "").Trim().Trim('\uFEFF');
+            headers[column] = header;
+            if (header.Length == 0)
+            {
+                fieldOf[column] = Unnamed;
+                continue;
+            }
+
+            var field = schema.FindField(header);
+            if (field >= 0)
+            {
+                if (columnOfField[field] >= 0)
+                {
+                    var first = columnOfField[field];
+                    throw new InputFormatException(path, line, schema.Fields[field].Name,
+                        $"two columns mean this field: '{headers[first]}' (column {first + 1}) and '{header}' (column {column + 1})");
+                }
+
+                columnOfField[field] = column;
+                fieldOf[column] = field;
+            }
+            else
+            {
+                if (extraColumns.TryGetValue(header, out var first))
+                {
+                    throw new InputFormatException(path, line, header,
+                        $"duplicate column name (columns {first + 1} and {column + 1})");
+                }
+
+                extraColumns[header] = column;
+                fieldOf[column] = ExtraColumn;
+            }
+        }
+
+        if (columnOfField[RecordSchema<T>.Id] < 0)
+        {
+            var seen = string.Join(", ", headers.Where(h => h.Length > 0));
+            var expected = string.Join(", ", schema.Fields[RecordSchema<T>.Id].Aliases);
+            throw new InputFormatException(path, line, "id", $"no id column; headers seen: {seen} (expected one of: {expected})");
+        }
+
+        return new ColumnMap<T>(path, line, schema, headers, fieldOf);
+    }
+
+    /// <summary>The field a column holds: Matching's name for a known column, the header as written for others.</summary>
+    public string? FieldName(int column) => column < 0 || column >= _headers.Length
+        ? null
+        : _fieldOf[column] >= 0 ? _schema.Fields[_fieldOf[column]].Name : _headers[column].Length > 0 ? _headers[column] : null;
+
+    /// <summary>Maps one data row; a row-level problem comes back as a failed record, a file-level one throws.</summary>
+    public RawRecord ToRecord(int line, IReadOnlyList<string?> cells)
+    {
+        var lastFilled = -1;
+        for (var column = cells.Count - 1; column >= 0; column--)
+        {
+            if (!string.IsNullOrWhiteSpace(cells[column]))
+            {
+                lastFilled = column;
+                break;
+            }
+        }
+
+        // Trailing empty cells are what spreadsheets leave behind; only data past the header is a real misalignment.
+        if (lastFilled >= _headers.Length)
+        {
+            return RawRecord.Failed(new InputFormatException(_path, line, null,
+                $"{cells.Count} cells but the header has {_headers.Length}"));
+        }
+
+        var record = new RawRecord(line, _schema.Fields.Count);
+        for (var column = 0; column <= lastFilled; column++)
+        {
+            var value = (cells[column] ?? "").Trim();
+            switch (_fieldOf[column])
+            {
+                case Unnamed when value.Length > 0:
+                    throw new InputFormatException(_path, HeaderLine, null,
+                        $"column {column + 1} has no header but holds data (first at line {line})");
+                case Unnamed:
+                    break;
+                case ExtraColumn:
+                    record.Extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    record.Extra[_headers[column]] = value;
+                    break;
+                case RecordSchema<T>.KeywordList:
+                    record.Keywords = Keywords.Split(value);
+                    break;
+                default:
+                    record.Values[_fieldOf[column]] = value;
+                    break;
+            }
+        }
+
+        // Every row carries every extra column, so a column reads the same whether a row left it empty or not.
+        for (var column = lastFilled + 1; column < _headers.Length; column++)
+        {
+            if (_fieldOf[column] == ExtraColumn)
+            {
+                record.Extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                record.Extra[_headers[column]] = "";
+            }
+        }
+
+        return record;
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Matching.Ingestion;
+
+/// <summary>Streams the records of a JSON Lines file: one JSON object per line, blank lines ignored.</summary>
+internal static class JsonlRowSource
+{
+    public static IEnumerable<RawRecord> Read<T>(string path, Encoding? requested, RecordSchema<T> schema)
+    {
+        var choice = TextEncodings.Choose(path, requested);
+        if (choice.Invalid is { } invalid)
+        {
+            throw new InputFormatException(path, invalid.Line, FieldAtLine(path, choice, invalid.Line, schema), invalid.Problem);
+        }
+
+        using var reader = TextEncodings.OpenReader(path, choice);
+        var line = 0;
+        var any = false;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            any = true;
+            yield return Parse(path, line, text, schema);
+        }
+
+        if (!any)
+        {
+            throw new InputFormatException(path, 0, null, "empty file: no records");
+        }
+    }
+
+    private static RawRecord Parse<T>(string path, int line, string text, RecordSchema<T> schema)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            return RawRecord.Failed(new InputFormatException(path, line, null, $"invalid JSON: {e.Message}", inner: e));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return RawRecord.Failed(new InputFormatException(path, line, null,
+                    $"expected a JSON object, found {Describe(root.ValueKind)}", root.GetRawText()));
+            }
+
+            var record = new RawRecord(line, schema.Fields.Count);
+            var keyOfField = new string?[schema.Fields.Count];
+            foreach (var property in root.EnumerateObject())
+            {
+                var field = schema.FindField(property.Name);
+                if (field < 0)
+                {
+                    record.Extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    if (!record.Extra.TryAdd(property.Name, ExtraText(property.Value)))
+                    {
+                        return RawRecord.Failed(new InputFormatException(path, line, property.Name, "key given twice"));
+                    }
+
+                    continue;
+                }
+
+                var name = schema.Fields[field].Name;
+                if (keyOfField[field] is { } earlier)
+                {
+                    return RawRecord.Failed(new InputFormatException(path, line, name,
+                        $"given twice (keys '{earlier}' and '{property.Name}')"));
+                }
+
+                keyOfField[field] = property.Name;
+                var problem = field == RecordSchema<T>.KeywordList
+                    ? ReadKeywords(property.Value, record)
+                    : ReadText(property.Value, out record.Values[field]);
+                if (problem is not null)
+                {
+                    return RawRecord.Failed(new InputFormatException(path, line, name, problem, property.Value.GetRawText()));
+                }
+            }
+
+            return record;
+        }
+    }
+
+    /// <summary>A scalar text field: a string, or a number as written (ids are often numbers).</summary>
+    private static string? ReadText(JsonElement value, out string text)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                text = value.GetString()!.Trim();
+                return null;
+            case JsonValueKind.Number:
+                text = value.GetRawText();
+                return null;
+            case JsonValueKind.Null:
+                text = "";
+                return null;
+            default:
+                text = "";
+                return $"expected a string, found {Describe(value.ValueKind)}";
+        }
+    }
+
+    private static string? ReadKeywords(JsonElement value, RawRecord record)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                record.Keywords = Keywords.Split(value.GetString()!);
+                return null;
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Array:
+                var keywords = new List<string>();
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.String)
+                    {
+                        return $"expected a string or an array of strings, found an array holding {Describe(item.ValueKind)}";
+                    }
+
+                    keywords.Add(item.GetString()!);
+                }
+
+                record.Keywords = Keywords.Distinct(keywords);
+                return null;
+            default:
+                return $"expected a string or an array of strings, found {Describe(value.ValueKind)}";
+        }
+    }
+
+    private static string ExtraText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Null => "",
+        _ => value.GetRawText(),
+    };
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>Finds the key whose value holds the undecodable bytes on <paramref name="line"/>, reading that line
+    /// again with replacement characters; null when it cannot be placed.</summary>
+    private static string? FieldAtLine<T>(string path, TextEncodingChoice choice, int line, RecordSchema<T> schema)
+    {
+        using var reader = TextEncodings.OpenReader(path, choice, choice.Lenient);
+        string? text = null;
+        for (var current = 1; current <= line; current++)
+        {
+            text = reader.ReadLine();
+            if (text is null)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text!);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                if (property.Value.GetRawText().Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    var field = schema.FindField(property.Name);
+                    return field >= 0 ? schema.Fields[field].Name : property.Name;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The line is broken JSON as well; the encoding error is still the one to report.
+        }
+
+        return null;
+    }
+}

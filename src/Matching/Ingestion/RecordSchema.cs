@@ -1,0 +1,164 @@
+using System.Text;
+
+namespace Matching.Ingestion;
+
+/// <summary>One field of a record as Matching names it, and the column headers or JSON keys that mean it.</summary>
+internal sealed class FieldSpec(string name, params string[] aliases)
+{
+    /// <summary>Matching's name for the field, used in error messages and as the JSONL key.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Headers as analysts write them, for messages; matched through <see cref="HeaderName.Normalize"/>.</summary>
+    public IReadOnlyList<string> Aliases { get; } = [name, .. aliases];
+}
+
+/// <summary>The fields of <see cref="Achievement"/> or <see cref="Demand"/>, how headers map to them, and how a
+/// validated <see cref="RawRecord"/> becomes the record.</summary>
+/// <remarks>Field 0 is always the id, 1 the title, 2 the long text (abstract or description), 3 the keywords.</remarks>
+internal sealed class RecordSchema<T>
+{
+    public const int Id = 0;
+    public const int Title = 1;
+    public const int Body = 2;
+    public const int KeywordList = 3;
+
+    private readonly Dictionary<string, int> _byAlias = new(StringComparer.Ordinal);
+    private readonly Func<RawRecord, T> _build;
+
+    public RecordSchema(IReadOnlyList<FieldSpec> fields, Func<RawRecord, T> build)
+    {
+        Fields = fields;
+        _build = build;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            foreach (var alias in fields[i].Aliases)
+            {
+                var key = HeaderName.Normalize(alias);
+                if (_byAlias.TryGetValue(key, out var other) && other != i)
+                {
+                    throw new InvalidOperationException($"alias '{alias}' maps to both '{fields[other].Name}' and '{fields[i].Name}'");
+                }
+
+                _byAlias[key] = i;
+            }
+        }
+
+        NoTextProblem = $"no text: {fields[Title].Name}, {fields[Body].Name} and {fields[KeywordList].Name} are all empty";
+    }
+
+    public IReadOnlyList<FieldSpec> Fields { get; }
+
+    public string NoTextProblem { get; }
+
+    /// <summary>The field index a header or JSON key means, or -1 for an unknown one (kept in Extra).</summary>
+    public int FindField(string header) => _byAlias.TryGetValue(HeaderName.Normalize(header), out var index) ? index : -1;
+
+    public bool HasText(RawRecord record) =>
+        record.Values[Title].Length > 0 || record.Values[Body].Length > 0 || record.Keywords.Count > 0;
+
+    public T Build(RawRecord record) => _build(record);
+}
+
+/// <summary>Makes headers comparable the way people vary them: ' 成果名称（必填）', '成果名称*', 'IP Type', 'ip_type'.</summary>
+internal static class HeaderName
+{
+    private const string Required = "(必填)";
+
+    // Traditional forms of the characters in the aliases (from OpenCC's TSCharacters), so 成果名稱 and 關鍵詞 match too.
+    private const string Traditional = "內區單學專屬擬業標權產産稱簡紹編號術託詞詳說説識資鍵關階項預領題額類";
+    private const string Simplified = "内区单学专属拟业标权产产称简绍编号术托词详说说识资键关阶项预领题额类";
+
+    public static string Normalize(string header)
+    {
+        // NFKC folds full-width letters and parentheses to their ASCII forms, so （必填） and (必填) compare equal.
+        var folded = header.Normalize(NormalizationForm.FormKC);
+        var builder = new StringBuilder(folded.Length);
+        foreach (var c in folded)
+        {
+            if (!char.IsWhiteSpace(c) && c is not ('_' or '-' or '\uFEFF'))
+            {
+                var traditional = Traditional.IndexOf(c, StringComparison.Ordinal);
+                builder.Append(traditional >= 0 ? Simplified[traditional] : char.ToLowerInvariant(c));
+            }
+        }
+
+        var name = builder.ToString();
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            if (name.EndsWith(Required, StringComparison.Ordinal))
+            {
+                name = name[..^Required.Length];
+                changed = true;
+            }
+
+            if (name.Length > 1 && (name.EndsWith('*') || name.StartsWith('*')))
+            {
+                name = name.Trim('*');
+                changed = true;
+            }
+        }
+
+        return name;
+    }
+}
+
+/// <summary>The two schemas Matching reads, with every header alias analysts are known to use.</summary>
+internal static class Schemas
+{
+    private static readonly string[] RegionAliases = ["地区", "省份", "所在地区", "所在地", "所在省份", "省市", "地域"];
+    private static readonly string[] KeywordAliases = ["keyword", "关键词", "关键字", "主题词"];
+
+    public static RecordSchema<Achievement> Achievements { get; } = new(
+        [
+            new("id", "成果编号", "编号", "成果id", "achievement_id", "项目编号"),
+            new("title", "成果名称", "名称", "标题", "项目名称", "成果标题", "name"),
+            new("abstract", "成果简介", "简介", "摘要", "成果介绍", "内容简介", "技术简介", "项目简介", "成果描述", "description", "summary"),
+            new("keywords", KeywordAliases),
+            new("organization", "organisation", "完成单位", "单位", "高校", "所属单位", "依托单位", "成果单位", "第一完成单位", "所属高校"),
+            new("field", "技术领域", "领域", "学科", "所属领域", "学科领域", "行业领域"),
+            new("region", RegionAliases),
+            new("maturity", "成熟度", "技术成熟度", "成果成熟度", "成果阶段", "trl"),
+            new("ipType", "ip_type", "知识产权", "知识产权类型", "专利类型", "知识产权形式"),
+        ],
+        r => new Achievement
+        {
+            Id = r.Values[0],
+            Title = r.Values[1],
+            Abstract = r.Values[2],
+            Keywords = r.Keywords,
+            Organization = r.Values[4],
+            Field = r.Values[5],
+            Region = r.Values[6],
+            Maturity = r.Values[7],
+            IpType = r.Values[8],
+            Extra = r.Extra ?? EmptyExtra.Instance,
+        });
+
+    public static RecordSchema<Demand> Demands { get; } = new(
+        [
+            new("id", "需求编号", "编号", "需求id", "demand_id"),
+            new("title", "需求名称", "名称", "标题", "需求标题", "name"),
+            new("description", "需求描述", "需求内容", "描述", "内容", "需求简介", "需求详情", "需求说明", "简介", "abstract"),
+            new("keywords", KeywordAliases),
+            new("organization", "organisation", "需求单位", "企业", "企业名称", "单位", "需求企业", "公司", "公司名称"),
+            new("industry", "行业", "所属行业", "产业", "行业领域"),
+            new("region", RegionAliases),
+            new("budget", "预算", "投入预算", "资金预算", "预算金额", "拟投入资金"),
+            new("requiredMaturity", "required_maturity", "成熟度要求", "需求成熟度", "技术成熟度要求", "成熟度", "maturity"),
+        ],
+        r => new Demand
+        {
+            Id = r.Values[0],
+            Title = r.Values[1],
+            Description = r.Values[2],
+            Keywords = r.Keywords,
+            Organization = r.Values[4],
+            Industry = r.Values[5],
+            Region = r.Values[6],
+            Budget = r.Values[7],
+            RequiredMaturity = r.Values[8],
+            Extra = r.Extra ?? EmptyExtra.Instance,
+        });
+}

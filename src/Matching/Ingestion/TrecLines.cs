@@ -1,0 +1,37 @@
+namespace Matching.Ingestion;
+
+/// <summary>The whitespace-separated lines shared by the TREC formats.</summary>
+internal static class TrecLines
+{
+    private static readonly char[] Whitespace = [' ', '\t'];
+
+    public static IEnumerable<(int Line, string[] Columns)> Read(string path, string layout, int minColumns, int maxColumns)
+    {
+        var choice = TextEncodings.Choose(path, requested: null);
+        if (choice.Invalid is { } invalid)
+        {
+            throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
+        }
+
+        using var reader = TextEncodings.OpenReader(path, choice);
+        var line = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            var columns = text.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (columns.Length == 0)
+            {
+                continue;
+            }
+
+            if (columns.Length < minColumns || columns.Length > maxColumns)
+            {
+                var expected = minColumns == maxColumns ? $"{minColumns}" : $"{minColumns} or {maxColumns}";
+                throw new InputFormatException(path, line, null,
+                    $"expected {expected} columns ({layout}), found {columns.Length}", text.Trim());
+            }
+
+            yield return (line, columns);
+        }
+    }
+}
