@@ -1,0 +1,182 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Matching.Cli.Tests;
+
+public sealed class MatchCommandTests
+{
+    private static List<Dictionary<string, string>> ReadCsv(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        return csv.GetRecords<dynamic>()
+            .Select(row => ((IDictionary<string, object>)row).ToDictionary(kv => kv.Key, kv => (string)kv.Value))
+            .ToList();
+    }
+
+    [Test]
+    public void Match_NoInputs_RunsOnTheSampleEventAndWritesAllOutputs()
+    {
+        using var temp = new TempDir();
+
+        var result = Cli.Run("match", "--out", temp.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Err, Does.Contain("sample event").And.Contain("read 120 achievements").And.Contain("read 60 demands"));
+            Assert.That(result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFileName),
+                Is.EqualTo(new[] { "demand_matches.csv", "achievement_matches.csv", "run.trec" }));
+            Assert.That(ReadCsv(temp["demand_matches.csv"]), Has.Count.EqualTo(600));
+            Assert.That(ReadCsv(temp["achievement_matches.csv"]), Has.Count.EqualTo(1200));
+            Assert.That(File.ReadAllLines(temp["run.trec"]), Has.Length.EqualTo(600));
+            Assert.That(Directory.GetFiles(temp.Path, "*.tmp"), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void Match_Sample_HandCheckedDemandsGetTheirAchievementFirst()
+    {
+        // Pairs written with the sample: the achievement obviously answers the demand (some in Traditional script).
+        var expected = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "sample_expected_top1.tsv"))
+            .Select(line => line.Split('\t'))
+            .ToDictionary(parts => parts[0], parts => parts[1]);
+        using var temp = new TempDir();
+
+        Assert.That(Cli.Run("match", "--out", temp.Path).ExitCode, Is.EqualTo(0));
+
+        var top = ReadCsv(temp["demand_matches.csv"]).Where(r => r["rank"] == "1").ToDictionary(r => r["demand_id"], r => r["achievement_id"]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(expected, Has.Count.GreaterThanOrEqualTo(50));
+            foreach (var (demand, achievement) in expected)
+            {
+                Assert.That(top[demand], Is.EqualTo(achievement), $"top achievement for {demand}");
+            }
+        }
+
+        // D001 (高镍三元正极材料残碱控制) → A001, with the terms that made it.
+        var first = ReadCsv(temp["demand_matches.csv"]).First(r => r["demand_id"] == "D001" && r["rank"] == "1");
+        Assert.That(first["matched_terms"], Does.Contain("高镍三元").And.Contain("正极材料"));
+    }
+
+    [Test]
+    public void Match_TwoRuns_ByteIdenticalOutputs()
+    {
+        using var first = new TempDir();
+        using var second = new TempDir();
+
+        Cli.Run("match", "--out", first.Path);
+        Cli.Run("match", "--out", second.Path);
+
+        foreach (var file in new[] { "demand_matches.csv", "achievement_matches.csv", "run.trec" })
+        {
+            Assert.That(File.ReadAllBytes(second[file]), Is.EqualTo(File.ReadAllBytes(first[file])), file);
+        }
+    }
+
+    [Test]
+    public void Match_XlsxAchievements_SameResultsAsCsv()
+    {
+        using var fromCsv = new TempDir();
+        using var fromXlsx = new TempDir();
+
+        var csv = Cli.Run("match", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "--out", fromCsv.Path);
+        var xlsx = Cli.Run("match", "-a", Cli.Sample("achievements.xlsx"), "-d", Cli.Sample("demands.csv"), "--out", fromXlsx.Path);
+
+        Assert.That((csv.ExitCode, xlsx.ExitCode), Is.EqualTo((0, 0)), xlsx.Err);
+        Assert.That(File.ReadAllBytes(fromXlsx["demand_matches.csv"]), Is.EqualTo(File.ReadAllBytes(fromCsv["demand_matches.csv"])));
+    }
+
+    [Test]
+    public void Match_WithIndexFolder_SameResultsAndIncrementalSecondRun()
+    {
+        using var temp = new TempDir();
+
+        var first = Cli.Run("match", "--index", temp["index"], "--out", temp["a"]);
+        var second = Cli.Run("match", "--index", temp["index"], "--out", temp["b"], "--top-k", "3");
+        var memory = Cli.Run("match", "--out", temp["c"], "--top-k", "3");
+
+        Assert.That((first.ExitCode, second.ExitCode, memory.ExitCode), Is.EqualTo((0, 0, 0)), second.Err);
+        Assert.That(File.ReadAllBytes(temp["b/demand_matches.csv"]), Is.EqualTo(File.ReadAllBytes(temp["c/demand_matches.csv"])));
+    }
+
+    [Test]
+    public void Match_BadInput_ExitCode3NamesFileLineAndFieldAndWritesNothing()
+    {
+        using var temp = new TempDir();
+        var demands = temp["demands.csv"];
+        File.WriteAllText(demands, "需求编号,需求名称,需求描述\nD1,电池回收,退役动力电池梯次利用\n,缺少编号的需求,描述\n");
+
+        var result = Cli.Run("match", "-a", Cli.Sample("achievements.csv"), "-d", demands, "--out", temp["out"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(3));
+            Assert.That(result.Err, Does.Contain($"{demands}:3: field 'id': missing id"));
+            Assert.That(Directory.Exists(temp["out"]) && Directory.EnumerateFiles(temp["out"]).Any(), Is.False);
+        }
+    }
+
+    [Test]
+    public void Match_OnBadRowSkip_ReportsAndContinues()
+    {
+        using var temp = new TempDir();
+        var demands = temp["demands.csv"];
+        File.WriteAllText(demands, "需求编号,需求名称,需求描述\nD1,电池回收,退役动力电池梯次利用\n,缺少编号的需求,描述\n");
+
+        var result = Cli.Run("match", "-a", Cli.Sample("achievements.csv"), "-d", demands, "--out", temp["out"], "--on-bad-row", "skip");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
+        Assert.That(result.Err, Does.Contain("skipped: ").And.Contain("skipped 1 bad row(s)"));
+    }
+
+    [Test]
+    public void Match_PreviousOutputs_UntouchedWhenARunFails()
+    {
+        using var temp = new TempDir();
+        Assert.That(Cli.Run("match", "--out", temp.Path).ExitCode, Is.EqualTo(0));
+        var before = File.ReadAllBytes(temp["demand_matches.csv"]);
+        var broken = temp["broken.csv"];
+        File.WriteAllText(broken, "需求编号,需求名称\nD1,\"未闭合的引号\n");
+
+        var result = Cli.Run("match", "-a", Cli.Sample("achievements.csv"), "-d", broken, "--out", temp.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3));
+        Assert.That(result.Err, Does.Contain("broken.csv:2").And.Contain("unbalanced quote"));
+        Assert.That(File.ReadAllBytes(temp["demand_matches.csv"]), Is.EqualTo(before));
+    }
+
+    [TestCase(new[] { "match", "--achievements", "a.csv" }, "give both --achievements and --demands")]
+    [TestCase(new[] { "match", "--top-k", "0" }, "--top-k must be at least 1")]
+    [TestCase(new[] { "match", "--no-such-option" }, "no-such-option")]
+    [TestCase(new[] { "match", "--analyzer", "ik" }, "ik")]
+    [TestCase(new[] { "frobnicate" }, "frobnicate")]
+    public void Usage_Errors_ExitCode2(string[] args, string message)
+    {
+        var result = Cli.Run(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain(message));
+    }
+
+    [TestCase("match")]
+    [TestCase("index")]
+    [TestCase("evaluate")]
+    public void Help_EveryVerb_PrintsUsage(string verb)
+    {
+        var result = Cli.Run(verb, "--help");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Out, Does.Contain("Usage:").And.Contain(verb));
+    }
+
+    [Test]
+    public void Match_MissingFile_ExitCode3()
+    {
+        var result = Cli.Run("match", "-a", "/nonexistent/a.csv", "-d", "/nonexistent/d.csv");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3));
+        Assert.That(result.Err, Does.Contain("/nonexistent/a.csv: file not found"));
+    }
+}
