@@ -107,6 +107,10 @@ public sealed class MatchingEngine : IDisposable
     public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10) =>
         _achievements.Search(QueryText.From(demand), topK);
 
+    /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
+    internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
+        _achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false);
+
     /// <summary>The best demands for an achievement, best first.</summary>
     public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10) =>
         _demands.Search(QueryText.From(achievement), topK);

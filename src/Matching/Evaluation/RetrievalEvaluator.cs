@@ -20,7 +20,7 @@ internal static class RetrievalEvaluator
 
         var run = demands
             .Where(d => relevant.ContainsKey(d.Id))
-            .Select(d => new QueryMatches(d.Id, engine.MatchDemand(d, depth)))
+            .Select(d => new QueryMatches(d.Id, engine.RetrieveForDemand(d, depth)))
             .ToList();
         var ranked = run.ToDictionary(q => q.QueryId, q => (IReadOnlyList<string>)q.Candidates.Select(c => c.Id).ToList(), StringComparer.Ordinal);
         return new EvaluationResult(RankingMetrics.Compute(ranked, relevant), run);

@@ -16,6 +16,7 @@ internal sealed class RecordSearcher : IDisposable
     private readonly MatchingAnalyzer _analyzer;
     private readonly RetrievalOptions _options;
     private readonly Dictionary<string, float> _fieldBoosts;
+    private readonly string?[] _ids;
 
     public RecordSearcher(LuceneDirectory directory, RecordKind kind, AnalyzerKind analyzerKind, RetrievalOptions? options = null)
     {
@@ -30,6 +31,7 @@ internal sealed class RecordSearcher : IDisposable
         Kind = kind;
         _reader = DirectoryReader.Open(directory);
         _searcher = new IndexSearcher(_reader) { Similarity = new Lucene8Bm25Similarity() };
+        _ids = ReadIds(_reader);
         _analyzer = MatchingAnalyzer.ForIndexing(analyzerKind);
         _fieldBoosts = new Dictionary<string, float>
         {
@@ -43,8 +45,9 @@ internal sealed class RecordSearcher : IDisposable
 
     public int Count => _reader.NumDocs;
 
-    /// <summary>The top <paramref name="topN"/> records for the query, ties broken by id so runs are reproducible.</summary>
-    public IReadOnlyList<Candidate> Search(QueryText query, int topN, string? excludeId = null)
+    /// <summary>The top <paramref name="topN"/> records for the query, ties broken by id so runs are reproducible.
+    /// Matched terms are looked up only when asked (they cost a term-vector read per hit).</summary>
+    public IReadOnlyList<Candidate> Search(QueryText query, int topN, string? excludeId = null, bool withMatchedTerms = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topN, 1);
         var terms = WeightedTerms(query);
@@ -74,9 +77,8 @@ internal sealed class RecordSearcher : IDisposable
         // Fetch a few extra so that ties at the cut are resolved by id, not by internal doc order.
         var extra = excludeId is null ? 16 : 17;
         var hits = _searcher.Search(booleanQuery, topN + extra).ScoreDocs;
-        var idField = new HashSet<string> { IndexSchema.Id };
         var ranked = hits
-            .Select(hit => (Hit: hit, Id: _reader.Document(hit.Doc, idField).Get(IndexSchema.Id)))
+            .Select(hit => (Hit: hit, Id: _ids[hit.Doc]!))
             .Where(x => x.Id != excludeId)
             .OrderByDescending(x => x.Hit.Score)
             .ThenBy(x => x.Id, StringComparer.Ordinal)
@@ -87,7 +89,7 @@ internal sealed class RecordSearcher : IDisposable
         for (var i = 0; i < ranked.Count; i++)
         {
             var (hit, id) = ranked[i];
-            candidates.Add(new Candidate(id, i + 1, hit.Score, MatchedTerms(hit.Doc, terms)));
+            candidates.Add(new Candidate(id, i + 1, hit.Score, withMatchedTerms ? MatchedTerms(hit.Doc, terms) : []));
         }
 
         return candidates;
@@ -103,21 +105,28 @@ internal sealed class RecordSearcher : IDisposable
     /// <summary>All stored records as JSON, in id order.</summary>
     public IEnumerable<string> AllSources()
     {
-        var live = MultiFields.GetLiveDocs(_reader);
-        var pairs = new List<(string Id, int Doc)>();
-        var idField = new HashSet<string> { IndexSchema.Id };
-        for (var doc = 0; doc < _reader.MaxDoc; doc++)
-        {
-            if (live is null || live.Get(doc))
-            {
-                pairs.Add((_reader.Document(doc, idField).Get(IndexSchema.Id), doc));
-            }
-        }
-
-        foreach (var (_, doc) in pairs.OrderBy(p => p.Id, StringComparer.Ordinal))
+        var docs = Enumerable.Range(0, _ids.Length).Where(doc => _ids[doc] is not null).OrderBy(doc => _ids[doc], StringComparer.Ordinal).ToList();
+        foreach (var doc in docs)
         {
             yield return _reader.Document(doc).Get(IndexSchema.Source);
         }
+    }
+
+    /// <summary>The id of every live document, by doc number (null for deleted ones): hits need no stored-field read.</summary>
+    private static string?[] ReadIds(DirectoryReader reader)
+    {
+        var ids = new string?[reader.MaxDoc];
+        var live = MultiFields.GetLiveDocs(reader);
+        var idField = new HashSet<string> { IndexSchema.Id };
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            if (live is null || live.Get(doc))
+            {
+                ids[doc] = reader.Document(doc, idField).Get(IndexSchema.Id);
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>Analysed query terms with their weights, highest weight × idf first, capped.</summary>
