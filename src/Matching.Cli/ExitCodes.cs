@@ -21,6 +21,9 @@ internal static class ExitCodes
     /// <summary>Outputs could not be written (permissions, disk full); previous outputs are untouched.</summary>
     public const int OutputError = 5;
 
+    /// <summary>A ranker model is missing, damaged, or from another feature or analyzer version.</summary>
+    public const int ModelError = 6;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

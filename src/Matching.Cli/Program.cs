@@ -17,6 +17,7 @@ internal static class Program
             MatchCommand.Create(host),
             IndexCommand.Create(host),
             EvaluateCommand.Create(host),
+            TrainCommand.Create(host),
         };
 
         var parse = root.Parse(args);

@@ -83,7 +83,7 @@ public sealed class EvaluateCommandTests
         using var temp = new TempDir();
 
         var result = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"),
-            "-j", WriteJudgments(temp), "--json", "--run-out", temp["run.trec"]);
+            "-j", WriteJudgments(temp), "--json", "--run-out", temp["run.trec"], "--model", "none");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
         using var json = JsonDocument.Parse(result.Out);

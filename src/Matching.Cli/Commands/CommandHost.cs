@@ -32,6 +32,11 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
             Err.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
+        catch (Matching.Ranking.ModelFormatException e)
+        {
+            Err.WriteLine($"error: {e.Message}");
+            return ExitCodes.ModelError;
+        }
         catch (MatchingException e)
         {
             Err.WriteLine($"error: {e.Message}");

@@ -2,71 +2,65 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Matching.Engine;
-using Matching.Evaluation;
-using Matching.Ingestion;
+using Matching.Ranking;
 using Matching.Reporting;
 
 namespace Matching.Cli.Commands;
 
-/// <summary><c>matching evaluate</c>: retrieval quality against TREC judgments.</summary>
+/// <summary><c>matching evaluate</c>: ranking quality against TREC judgments, BM25 and reranked.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create(CommandHost host)
     {
-        var achievements = CommonOptions.Achievements();
-        achievements.Required = true;
-        var demands = CommonOptions.Demands();
-        demands.Required = true;
-        var judgments = new Option<string>("--judgments", "-j") { Description = "TREC qrels: demand_id 0 achievement_id grade (grade > 0 is relevant).", Required = true, HelpName = "FILE" };
-        var depth = CommonOptions.PositiveInt("--depth", 100, "Results retrieved per demand.");
-        var runOut = new Option<string?>("--run-out") { Description = "Write the TREC run (demand_id Q0 achievement_id rank score tag) here.", HelpName = "FILE" };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
-        var analyzer = CommonOptions.Analyzer();
-        var encoding = CommonOptions.Encoding();
-        var sheet = CommonOptions.Sheet();
-        var onBadRow = CommonOptions.OnBadRow();
-
-        var command = new Command("evaluate", "Retrieve for every judged demand and print MRR@10, nDCG@10, Recall@10 and Recall@100.")
+        var ranking = new RankingOptions();
+        var model = new Option<string>("--model")
         {
-            achievements, demands, judgments, depth, runOut, json, analyzer, encoding, sheet, onBadRow,
+            Description = "Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model.",
+            DefaultValueFactory = _ => "default",
+            HelpName = "FILE|none",
         };
+        var runOut = new Option<string?>("--run-out") { Description = "Write the final (reranked, if a model is used) TREC run here.", HelpName = "FILE" };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
+
+        var command = new Command("evaluate", "Rank every judged demand's candidates by BM25 and by the reranker, and print MRR@10, nDCG@10, Recall@10, Recall@100 (judged-only: MRR, nDCG, P@1).");
+        ranking.AddTo(command);
+        command.Add(model);
+        command.Add(runOut);
+        command.Add(json);
 
         command.SetAction(parse => host.Execute(() =>
         {
-            var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
-            var achievementList = host.ReadAchievements(parse.GetValue(achievements)!, readOptions);
-            var demandList = host.ReadDemands(parse.GetValue(demands)!, readOptions);
-            var judgmentsPath = parse.GetValue(judgments)!;
-            CommandHost.RequireFile(judgmentsPath, "--judgments");
-            var judgmentList = JudgmentReader.Read(judgmentsPath);
-
-            var options = new EngineOptions { Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!) };
-            using var engine = MatchingEngine.Create(achievementList, [], options);
-            host.Log($"indexed {engine.AchievementCount} achievements; retrieving for judged demands");
-            var result = engine.Evaluate(demandList, judgmentList, parse.GetValue(depth));
+            var data = ranking.Read(parse, host);
+            var ranker = LoadModel(parse.GetValue(model)!, host);
+            host.Log($"evaluating {(ranker is null ? "BM25" : "BM25 and the reranker")} on {data.Demands.Count} demands");
+            var result = RankerWorkflow.Evaluate(data, ranker);
 
             if (parse.GetValue(runOut) is { } runPath)
             {
-                MatchOutputWriter.WriteRun(runPath, result.Run);
+                MatchOutputWriter.WriteRun(runPath, result.Run, ranker is null ? MatchOutputWriter.RunTag : MatchOutputWriter.RerankedRunTag);
                 host.Log($"wrote {Path.GetFullPath(runPath)}");
             }
 
-            var m = result.Bm25;
+            var queries = (result.Bm25.Judged?.Queries ?? result.Bm25.Full!.Queries);
             if (parse.GetValue(json))
             {
-                host.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                var output = new Dictionary<string, object> { ["queries"] = queries, ["bm25"] = Metrics(result.Bm25) };
+                if (result.Reranked is { } reranked)
                 {
-                    ["queries"] = m.Queries,
-                    ["bm25"] = Metrics(m),
-                }));
+                    output["reranked"] = Metrics(reranked);
+                }
+
+                host.Out.WriteLine(JsonSerializer.Serialize(output));
             }
             else
             {
-                host.Out.WriteLine($"queries     {m.Queries}");
-                host.Out.WriteLine("metric      bm25");
-                foreach (var (name, value) in Metrics(m))
+                host.Out.WriteLine($"queries     {queries}");
+                host.Out.WriteLine(result.Reranked is null ? "metric      bm25" : "metric      bm25     reranked");
+                var reranked = result.Reranked is null ? null : Metrics(result.Reranked);
+                foreach (var (name, value) in Metrics(result.Bm25))
                 {
-                    host.Out.WriteLine($"{name,-11} {value.ToString("0.0000", CultureInfo.InvariantCulture)}");
+                    var line = $"{name,-11} {value.ToString("0.0000", CultureInfo.InvariantCulture)}";
+                    host.Out.WriteLine(reranked is null ? line : $"{line}   {reranked[name].ToString("0.0000", CultureInfo.InvariantCulture)}");
                 }
             }
 
@@ -75,11 +69,27 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static Dictionary<string, double> Metrics(RankingMetrics m) => new()
+    /// <summary>"none" → no model; "default" → the shipped model; otherwise a path.</summary>
+    public static RankerModel? LoadModel(string value, CommandHost host)
     {
-        ["mrr@10"] = Math.Round(m.Mrr10, 6),
-        ["ndcg@10"] = Math.Round(m.Ndcg10, 6),
-        ["recall@10"] = Math.Round(m.Recall10, 6),
-        ["recall@100"] = Math.Round(m.Recall100, 6),
-    };
+        if (value.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var path = value.Equals("default", StringComparison.OrdinalIgnoreCase) ? RankerModel.DefaultPath : value;
+        var model = RankerModel.Load(path);
+        host.Log($"ranker: {path} ({model.Metadata.Trainer}, {model.TreeCount} trees, features {model.Metadata.FeatureHash})");
+        return model;
+    }
+
+    internal static Dictionary<string, double> Metrics(RankingScores scores) => scores.Judged is { } j
+        ? new() { ["mrr"] = Math.Round(j.Mrr, 6), ["ndcg"] = Math.Round(j.Ndcg, 6), ["p@1"] = Math.Round(j.P1, 6) }
+        : new()
+        {
+            ["mrr@10"] = Math.Round(scores.Full!.Mrr10, 6),
+            ["ndcg@10"] = Math.Round(scores.Full.Ndcg10, 6),
+            ["recall@10"] = Math.Round(scores.Full.Recall10, 6),
+            ["recall@100"] = Math.Round(scores.Full.Recall100, 6),
+        };
 }

@@ -20,10 +20,16 @@ internal static class MatchCommand
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
         var onBadRow = CommonOptions.OnBadRow();
+        var model = new Option<string>("--model")
+        {
+            Description = "Reranker: a model zip, or none for BM25 order. Default: the shipped model.",
+            DefaultValueFactory = _ => "default",
+            HelpName = "FILE|none",
+        };
 
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement; writes demand_matches.csv, achievement_matches.csv and run.trec.")
         {
-            achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow,
+            achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
         };
 
         command.SetAction(parse => host.Execute(() =>
@@ -44,21 +50,24 @@ internal static class MatchCommand
             var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
             var achievementList = host.ReadAchievements(achievementsPath, readOptions);
             var demandList = host.ReadDemands(demandsPath, readOptions);
+            var ranker = EvaluateCommand.LoadModel(parse.GetValue(model)!, host);
             var options = new EngineOptions
             {
                 IndexPath = parse.GetValue(index),
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
+                Ranker = ranker,
             };
 
             var k = parse.GetValue(topK);
             using var engine = MatchingEngine.Create(achievementList, demandList, options);
-            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} both ways");
+            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} both ways ({(ranker is null ? "BM25" : "BM25 top " + options.RerankDepth + ", reranked")})");
             var matches = engine.MatchAll(demandList, achievementList, k);
             var files = MatchOutputWriter.Write(
                 parse.GetValue(output)!,
                 matches,
                 engine.Achievements().ToDictionary(a => a.Id, StringComparer.Ordinal),
-                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal));
+                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal),
+                ranker is null ? MatchOutputWriter.RunTag : MatchOutputWriter.RerankedRunTag);
             foreach (var file in files)
             {
                 host.Out.WriteLine(file);

@@ -15,4 +15,11 @@ public sealed class EngineOptions
 
     /// <summary>Query construction (field boosts, caps).</summary>
     public RetrievalOptions Retrieval { get; init; } = new();
+
+    /// <summary>The learned reranker; null (the default) ranks by BM25 alone. The shipped one:
+    /// <c>RankerModel.Load(RankerModel.DefaultPath)</c>.</summary>
+    public Ranking.RankerModel? Ranker { get; init; }
+
+    /// <summary>BM25 candidates the reranker reorders per query. Default 100.</summary>
+    public int RerankDepth { get; init; } = 100;
 }

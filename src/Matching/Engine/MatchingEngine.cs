@@ -1,7 +1,9 @@
 using Lucene.Net.Store;
 using Matching.Evaluation;
+using Matching.Features;
 using Matching.Indexing;
 using Matching.Ingestion;
+using Matching.Ranking;
 using Matching.Retrieval;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -28,6 +30,9 @@ public sealed class MatchingEngine : IDisposable
     private readonly LuceneDirectory _demandDirectory;
     private readonly RecordSearcher _achievements;
     private readonly RecordSearcher _demands;
+    private readonly RankerModel? _ranker;
+    private readonly int _rerankDepth;
+    private readonly Lazy<FeatureSpace>? _features;
 
     private MatchingEngine(LuceneDirectory achievementDirectory, LuceneDirectory demandDirectory, EngineOptions options)
     {
@@ -35,7 +40,18 @@ public sealed class MatchingEngine : IDisposable
         _demandDirectory = demandDirectory;
         _achievements = new RecordSearcher(achievementDirectory, RecordKind.Achievements, options.Analyzer, options.Retrieval);
         _demands = new RecordSearcher(demandDirectory, RecordKind.Demands, options.Analyzer, options.Retrieval);
+        _ranker = options.Ranker;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
+        _rerankDepth = options.RerankDepth;
+        if (_ranker is not null)
+        {
+            // Profiles of every indexed record: the cached statistics pair features are computed from.
+            _features = new Lazy<FeatureSpace>(() => FeatureSpace.Build([.. Achievements()], [.. Demands()]));
+        }
     }
+
+    /// <summary>Whether results are reranked by a learned model (otherwise BM25 order).</summary>
+    public bool IsReranking => _ranker is not null;
 
     /// <summary>Achievements in the index.</summary>
     public int AchievementCount => _achievements.Count;
@@ -103,17 +119,53 @@ public sealed class MatchingEngine : IDisposable
         }
     }
 
-    /// <summary>The best achievements for a demand, best first.</summary>
-    public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10) =>
-        _achievements.Search(QueryText.From(demand), topK);
+    /// <summary>The best achievements for a demand, best first: BM25 candidates, reranked when a ranker is set.</summary>
+    public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10)
+    {
+        var query = QueryText.From(demand);
+        if (_ranker is null)
+        {
+            return _achievements.Search(query, topK);
+        }
+
+        var candidates = _achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        var space = _features!.Value;
+        var features = space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), [.. candidates.Select(c => c.Id)]);
+        return _achievements.WithMatchedTerms(query, Rerank(candidates, features, topK));
+    }
 
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
         _achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false);
 
-    /// <summary>The best demands for an achievement, best first.</summary>
-    public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10) =>
-        _demands.Search(QueryText.From(achievement), topK);
+    /// <summary>The best demands for an achievement, best first: BM25 candidates, reranked when a ranker is set.</summary>
+    public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10)
+    {
+        var query = QueryText.From(achievement);
+        if (_ranker is null)
+        {
+            return _demands.Search(query, topK);
+        }
+
+        var candidates = _demands.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        var space = _features!.Value;
+        var features = space.ForAchievement(
+            space.HasAchievement(achievement.Id) ? space.Achievement(achievement.Id) : space.PrepareAchievement(achievement),
+            [.. candidates.Select(c => c.Id)]);
+        return _demands.WithMatchedTerms(query, Rerank(candidates, features, topK));
+    }
+
+    /// <summary>Orders candidates by model score (ties: BM25 order) and keeps the top k, scores replaced by the model's.</summary>
+    private List<Candidate> Rerank(IReadOnlyList<Candidate> candidates, float[] features, int topK)
+    {
+        var scores = new float[candidates.Count];
+        _ranker!.Score(features, candidates.Count, scores);
+        return [.. Enumerable.Range(0, candidates.Count)
+            .OrderByDescending(i => scores[i])
+            .ThenBy(i => i)
+            .Take(topK)
+            .Select((i, rank) => candidates[i] with { Rank = rank + 1, Score = scores[i] })];
+    }
 
     /// <summary>The indexed achievement with this id, or null.</summary>
     public Achievement? FindAchievement(string id) =>

@@ -21,13 +21,17 @@ public static class MatchOutputWriter
     /// <summary>The tag in the last column of run files.</summary>
     public const string RunTag = "matching-bm25";
 
+    /// <summary>The run tag when a reranker ordered the results.</summary>
+    public const string RerankedRunTag = "matching-reranked";
+
     /// <summary>Writes the three files into <paramref name="outDirectory"/> (temporary names, then renamed
     /// together) and returns their full paths. Titles and organisations come from the dictionaries.</summary>
     public static IReadOnlyList<string> Write(
         string outDirectory,
         BatchMatches matches,
         IReadOnlyDictionary<string, Achievement> achievements,
-        IReadOnlyDictionary<string, Demand> demands)
+        IReadOnlyDictionary<string, Demand> demands,
+        string runTag = RunTag)
     {
         using var output = new AtomicOutput(outDirectory);
         output.WriteText(DemandMatchesFile, writer => WriteCsv(writer,
@@ -48,7 +52,7 @@ public static class MatchOutputWriter
                 demands.GetValueOrDefault(c.Id)?.Title ?? "",
                 demands.GetValueOrDefault(c.Id)?.Organization ?? "",
             }))));
-        output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, RunTag));
+        output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag));
         output.Commit();
         return [
             Path.Combine(output.Directory, DemandMatchesFile),
@@ -90,9 +94,13 @@ public static class MatchOutputWriter
         }
     }
 
-    /// <summary>A cell starting with = + - @ is a formula to Excel: prefix it with an apostrophe.</summary>
+    /// <summary>A text cell starting with = + - @ is a formula to Excel: prefix it with an apostrophe.
+    /// Plain numbers (a negative score) are left alone.</summary>
     internal static string SpreadsheetSafe(string cell) =>
-        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
+        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? "'" + cell
+            : cell;
 }
 
 /// <summary>TREC run files: <c>query_id Q0 doc_id rank score tag</c>.</summary>

@@ -17,6 +17,7 @@ internal sealed class RecordSearcher : IDisposable
     private readonly RetrievalOptions _options;
     private readonly Dictionary<string, float> _fieldBoosts;
     private readonly string?[] _ids;
+    private readonly Dictionary<string, int> _docById;
 
     public RecordSearcher(LuceneDirectory directory, RecordKind kind, AnalyzerKind analyzerKind, RetrievalOptions? options = null)
     {
@@ -32,6 +33,14 @@ internal sealed class RecordSearcher : IDisposable
         _reader = DirectoryReader.Open(directory);
         _searcher = new IndexSearcher(_reader) { Similarity = new Lucene8Bm25Similarity() };
         _ids = ReadIds(_reader);
+        _docById = new Dictionary<string, int>(_ids.Length, StringComparer.Ordinal);
+        for (var doc = 0; doc < _ids.Length; doc++)
+        {
+            if (_ids[doc] is { } id)
+            {
+                _docById[id] = doc;
+            }
+        }
         _analyzer = MatchingAnalyzer.ForIndexing(analyzerKind);
         _fieldBoosts = new Dictionary<string, float>
         {
@@ -95,12 +104,19 @@ internal sealed class RecordSearcher : IDisposable
         return candidates;
     }
 
-    /// <summary>The stored record (as JSON) of an id, or null when the index does not hold it.</summary>
-    public string? SourceOf(string id)
+    /// <summary>Re-ranked candidates with the query terms each contains (the list keeps its order and scores).</summary>
+    public IReadOnlyList<Candidate> WithMatchedTerms(QueryText query, IReadOnlyList<Candidate> candidates)
     {
-        var hits = _searcher.Search(new TermQuery(new Term(IndexSchema.Id, id)), 1).ScoreDocs;
-        return hits.Length == 0 ? null : _reader.Document(hits[0].Doc).Get(IndexSchema.Source);
+        var terms = WeightedTerms(query);
+        return [.. candidates.Select(c => c with
+        {
+            MatchedTerms = _docById.TryGetValue(c.Id, out var doc) ? MatchedTerms(doc, terms) : [],
+        })];
     }
+
+    /// <summary>The stored record (as JSON) of an id, or null when the index does not hold it.</summary>
+    public string? SourceOf(string id) =>
+        _docById.TryGetValue(id, out var doc) ? _reader.Document(doc).Get(IndexSchema.Source) : null;
 
     /// <summary>All stored records as JSON, in id order.</summary>
     public IEnumerable<string> AllSources()

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Matching.Engine;
+using Matching.Ingestion;
+
+namespace Matching.Cli.Commands;
+
+/// <summary>The options <c>train</c> and <c>evaluate</c> share for candidate lists and judgments.</summary>
+internal sealed class RankingOptions
+{
+    public Option<string?> Achievements { get; } = CommonOptions.Achievements();
+
+    public Option<string?> Demands { get; } = CommonOptions.Demands();
+
+    public Option<string> Judgments { get; } = new("--judgments", "-j")
+    {
+        Description = "TREC qrels: demand_id 0 achievement_id grade (grade > 0 relevant, 0 a judged non-relevant pair).",
+        Required = true,
+        HelpName = "FILE",
+    };
+
+    public Option<string?> Candidates { get; } = new("--candidates")
+    {
+        Description = "Rerank exactly these lists (a TREC run: demand_id Q0 achievement_id rank score tag) instead of retrieving.",
+        HelpName = "RUN",
+    };
+
+    public Option<int> Depth { get; } = CommonOptions.PositiveInt("--depth", 100, "BM25 candidates per demand.");
+
+    public Option<bool> JudgedOnly { get; } = new("--judged-only")
+    {
+        Description = "Condensed lists: keep demands with a relevant and a grade-0 judgment, drop unjudged candidates; report MRR, nDCG, P@1.",
+    };
+
+    public Option<string?> ExcludeSelf { get; } = new("--exclude-self")
+    {
+        Description = "Pair tasks: demand PREFIX+X never gets achievement X, the same sentence (e.g. --exclude-self q).",
+        HelpName = "PREFIX",
+    };
+
+    public Option<string?> Encoding { get; } = CommonOptions.Encoding();
+
+    public Option<string?> Sheet { get; } = CommonOptions.Sheet();
+
+    public Option<string> OnBadRow { get; } = CommonOptions.OnBadRow();
+
+    public RankingOptions()
+    {
+        Achievements.Required = true;
+        Demands.Required = true;
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Achievements, Demands, Judgments, Candidates, Depth, JudgedOnly, ExcludeSelf, Encoding, Sheet, OnBadRow })
+        {
+            command.Add(option);
+        }
+    }
+
+    public RankingData Read(ParseResult parse, CommandHost host)
+    {
+        var readOptions = CommandHost.ReadOptions(parse.GetValue(Encoding), parse.GetValue(Sheet), parse.GetValue(OnBadRow)!);
+        var achievements = host.ReadAchievements(parse.GetValue(Achievements)!, readOptions);
+        var demands = host.ReadDemands(parse.GetValue(Demands)!, readOptions);
+        var judgmentsPath = parse.GetValue(Judgments)!;
+        CommandHost.RequireFile(judgmentsPath, "--judgments");
+        var judgments = JudgmentReader.Read(judgmentsPath);
+        IReadOnlyList<RunEntry>? candidates = null;
+        if (parse.GetValue(Candidates) is { } runPath)
+        {
+            CommandHost.RequireFile(runPath, "--candidates");
+            candidates = RunReader.Read(runPath);
+        }
+
+        return new RankingData
+        {
+            Achievements = achievements,
+            Demands = demands,
+            Judgments = judgments,
+            Candidates = candidates,
+            Depth = parse.GetValue(Depth),
+            JudgedOnly = parse.GetValue(JudgedOnly),
+            ExcludeSelfPrefix = parse.GetValue(ExcludeSelf),
+        };
+    }
+}

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Matching.Evaluation;
+using Matching.Features;
+using Matching.Ingestion;
+using Matching.Ranking;
+using Matching.Text;
+
+namespace Matching.Engine;
+
+/// <summary>What a ranker training or evaluation reads: records, judgments and where candidates come from.</summary>
+public sealed class RankingData
+{
+    /// <summary>The achievements (the corpus).</summary>
+    public required IReadOnlyList<Achievement> Achievements { get; init; }
+
+    /// <summary>The demands (the queries).</summary>
+    public required IReadOnlyList<Demand> Demands { get; init; }
+
+    /// <summary>Graded judgments (grade &gt; 0 relevant; 0 a judged non-relevant pair).</summary>
+    public required IReadOnlyList<Judgment> Judgments { get; init; }
+
+    /// <summary>Candidate lists to rerank instead of retrieving (a TREC run), or null.</summary>
+    public IReadOnlyList<RunEntry>? Candidates { get; init; }
+
+    /// <summary>BM25 candidates per demand when <see cref="Candidates"/> is null. Default 100.</summary>
+    public int Depth { get; init; } = 100;
+
+    /// <summary>Condensed lists: only judged candidates, only demands with a relevant and a judged non-relevant one.</summary>
+    public bool JudgedOnly { get; init; }
+
+    /// <summary>Pair tasks: demand PREFIX+X never gets achievement X (it is the same sentence).</summary>
+    public string? ExcludeSelfPrefix { get; init; }
+}
+
+/// <summary>The outcome of <see cref="RankerWorkflow.Train"/>.</summary>
+/// <param name="Model">The model trained on all demands.</param>
+/// <param name="Path">Where it was written.</param>
+public sealed record TrainingReport(RankerModel Model, string Path);
+
+/// <summary>The outcome of <see cref="RankerWorkflow.Evaluate"/>.</summary>
+/// <param name="Bm25">Metrics of the BM25 ranking.</param>
+/// <param name="Reranked">Metrics of the model's ranking (null without a model).</param>
+/// <param name="Run">The final ranking per demand (reranked when a model was given).</param>
+public sealed record RankingEvaluation(RankingScores Bm25, RankingScores? Reranked, IReadOnlyList<QueryMatches> Run);
+
+/// <summary>Trains and evaluates the learned reranker: candidates, features, LambdaRank, cross-validation.</summary>
+public static class RankerWorkflow
+{
+    /// <summary>Trains on every judged demand (optionally cross-validating first) and writes the model.</summary>
+    /// <param name="data">Records, judgments and candidate source.</param>
+    /// <param name="options">Learner and parameters.</param>
+    /// <param name="outPath">The model zip to write; <c>NAME.json</c> is written beside it.</param>
+    /// <param name="folds">Cross-validation folds (by demand); 0 or 1 to skip.</param>
+    /// <param name="log">Progress and per-fold results (stderr in the CLI); null for none.</param>
+    public static TrainingReport Train(RankingData data, RankerTrainingOptions options, string outPath, int folds = 0, TextWriter? log = null)
+    {
+        options.Validate();
+        using var context = Context.Create(data);
+        var demands = context.TrainableDemands();
+        log?.WriteLine($"training on {demands.Count} judged demands ({(data.Candidates is null ? $"BM25 top {data.Depth} + judged" : "given candidate lists")}{(data.JudgedOnly ? ", judged only" : "")})");
+
+        var foldResults = new List<FoldResult>();
+        if (folds >= 2)
+        {
+            var shuffled = demands.ToArray();
+            new Random(options.Seed).Shuffle(shuffled);
+            for (var fold = 0; fold < folds; fold++)
+            {
+                var heldOut = shuffled.Where((_, i) => i % folds == fold).ToList();
+                var training = shuffled.Where((_, i) => i % folds != fold).ToList();
+                var (_, _, trees) = RankerTrainer.Train(training.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)), options);
+                var compiled = CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
+                var (bm25, reranked, _) = context.Score(heldOut, compiled);
+                var result = new FoldResult(fold + 1, bm25, reranked!);
+                foldResults.Add(result);
+                log?.WriteLine($"fold {fold + 1}/{folds}: {Describe(result)}");
+            }
+        }
+
+        var groups = demands.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)).ToList();
+        var (model, schema, finalTrees) = RankerTrainer.Train(groups, options);
+        var importance = RankerTrainer.Importance(finalTrees);
+        var top = importance.Count > 0 && importance[0].Gain > 0 ? importance[0].Gain : 1;
+        var metadata = new RankerMetadata
+        {
+            FeatureHash = PairFeatures.Hash,
+            FeatureNames = PairFeatures.Names,
+            AnalyzerVersion = MatchingAnalyzer.VersionOf(AnalyzerKind.Jieba),
+            Trainer = options.Trainer == RankerTrainerKind.FastTree ? "fasttree" : "lightgbm",
+            Parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["trees"] = Invariant(options.NumberOfTrees),
+                ["leaves"] = Invariant(options.NumberOfLeaves),
+                ["learning_rate"] = Invariant(options.LearningRate),
+                ["min_examples_per_leaf"] = Invariant(options.MinimumExampleCountPerLeaf),
+                ["seed"] = Invariant(options.Seed),
+                ["depth"] = Invariant(data.Depth),
+                ["candidates"] = data.Candidates is null ? "bm25+judged" : "given",
+                ["judged_only"] = data.JudgedOnly ? "true" : "false",
+                ["folds"] = Invariant(folds),
+            },
+            TrainingDataHash = DataHash(data),
+            TrainingGroups = groups.Count(g => g.Count > 0),
+            TrainingRows = groups.Sum(g => g.Count),
+            Folds = foldResults,
+            Mean = foldResults.Count == 0 ? null : Mean(foldResults),
+            Importance = [.. importance.Select(x => new FeatureGain(x.Feature, Math.Round(x.Gain / top, 6)))],
+        };
+
+        RankerModel.Save(outPath, model, schema, metadata);
+        var loaded = RankerModel.Load(outPath);
+        return new TrainingReport(loaded, Path.GetFullPath(outPath));
+    }
+
+    /// <summary>Ranks every judged demand's candidates by BM25 and, with a model, by the model, and scores both.</summary>
+    public static RankingEvaluation Evaluate(RankingData data, RankerModel? model)
+    {
+        using var context = Context.Create(data);
+        var demands = context.TrainableDemands();
+        var (bm25, reranked, run) = context.Score(demands, model?.Compiled);
+        return new RankingEvaluation(bm25, reranked, run);
+    }
+
+    /// <summary>A one-line summary of a fold or a mean.</summary>
+    public static string Describe(FoldResult result) =>
+        $"BM25 {Describe(result.Bm25)} | reranked {Describe(result.Reranked)}";
+
+    /// <summary>The metrics of one ranking as text.</summary>
+    public static string Describe(RankingScores scores) => scores.Judged is { } j
+        ? FormattableString.Invariant($"MRR {j.Mrr:0.0000} nDCG {j.Ndcg:0.0000} P@1 {j.P1:0.0000} ({j.Queries} queries)")
+        : FormattableString.Invariant($"MRR@10 {scores.Full!.Mrr10:0.0000} nDCG@10 {scores.Full.Ndcg10:0.0000} R@10 {scores.Full.Recall10:0.0000} R@100 {scores.Full.Recall100:0.0000} ({scores.Full.Queries} queries)");
+
+    private static FoldResult Mean(List<FoldResult> folds)
+    {
+        static RankingScores Average(IReadOnlyList<RankingScores> scores) => scores[0].Judged is not null
+            ? new RankingScores(null, new JudgedMetrics(
+                scores.Sum(s => s.Judged!.Queries),
+                scores.Average(s => s.Judged!.Mrr),
+                scores.Average(s => s.Judged!.Ndcg),
+                scores.Average(s => s.Judged!.P1)))
+            : new RankingScores(new RankingMetrics(
+                scores.Sum(s => s.Full!.Queries),
+                scores.Average(s => s.Full!.Mrr10),
+                scores.Average(s => s.Full!.Ndcg10),
+                scores.Average(s => s.Full!.Recall10),
+                scores.Average(s => s.Full!.Recall100)), null);
+
+        return new FoldResult(0, Average([.. folds.Select(f => f.Bm25)]), Average([.. folds.Select(f => f.Reranked)]));
+    }
+
+    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    private static string DataHash(RankingData data)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text) => sha.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
+        foreach (var a in data.Achievements)
+        {
+            Add(JsonSerializer.Serialize(a));
+        }
+
+        foreach (var d in data.Demands)
+        {
+            Add(JsonSerializer.Serialize(d));
+        }
+
+        foreach (var j in data.Judgments)
+        {
+            Add($"{j.DemandId} {j.AchievementId} {j.Grade}");
+        }
+
+        foreach (var r in data.Candidates ?? [])
+        {
+            Add($"{r.DemandId} {r.AchievementId} {r.Rank}");
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+
+    /// <summary>Index, feature space and dataset for one run.</summary>
+    private sealed class Context : IDisposable
+    {
+        private readonly MatchingEngine _engine;
+        private readonly RankingData _data;
+
+        private Context(MatchingEngine engine, RankingData data, RankingDataset dataset)
+        {
+            _engine = engine;
+            _data = data;
+            Dataset = dataset;
+        }
+
+        public RankingDataset Dataset { get; }
+
+        public static Context Create(RankingData data)
+        {
+            var engine = MatchingEngine.Create(data.Candidates is null ? data.Achievements : [], []);
+            try
+            {
+                var space = FeatureSpace.Build(data.Achievements, data.Demands);
+                var dataset = new RankingDataset(engine, space, data.Demands, data.Judgments, new CandidateOptions
+                {
+                    Depth = data.Depth,
+                    Run = data.Candidates,
+                    ExcludeSelfPrefix = data.ExcludeSelfPrefix,
+                });
+                return new Context(engine, data, dataset);
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Demands that count: with a relevant judgment (judged-only: and a judged non-relevant one).</summary>
+        public List<Demand> TrainableDemands() =>
+            [.. Dataset.JudgedDemands.Where(d => !_data.JudgedOnly || Dataset.HasPositiveAndNegative(d.Id))];
+
+        public (RankingScores Bm25, RankingScores? Reranked, List<QueryMatches> Run) Score(IReadOnlyList<Demand> demands, CompiledTreeEnsemble? model)
+        {
+            var groups = demands.Select(d => Dataset.EvaluationGroup(d, _data.JudgedOnly)).ToList();
+            var baseline = groups.Select(g => Enumerable.Range(0, g.Count).ToArray()).ToList();
+            var reranked = model is null ? null : groups.Select(g => Rerank(g, model)).ToList();
+            var run = groups.Select((g, i) =>
+            {
+                var order = reranked?[i] ?? baseline[i];
+                var scores = model is null ? null : ScoresOf(g, model);
+                return new QueryMatches(g.QueryId, [.. order.Select((index, rank) =>
+                    new Retrieval.Candidate(g.CandidateIds[index], rank + 1, scores?[index] ?? g.Row(index)[0], []))]);
+            }).ToList();
+            return (Metrics(groups, baseline), reranked is null ? null : Metrics(groups, reranked), run);
+        }
+
+        private RankingScores Metrics(List<RankingGroup> groups, List<int[]> orders)
+        {
+            if (_data.JudgedOnly)
+            {
+                return new RankingScores(null, JudgedMetrics.Compute(groups.Select((g, i) => (g.Grades, orders[i]))));
+            }
+
+            var relevant = Dataset.Relevant();
+            var ranked = groups.Select((g, i) => (g.QueryId, Ids: (IReadOnlyList<string>)[.. orders[i].Select(k => g.CandidateIds[k])]))
+                .ToDictionary(x => x.QueryId, x => x.Ids, StringComparer.Ordinal);
+            var judged = groups.ToDictionary(g => g.QueryId, g => relevant[g.QueryId], StringComparer.Ordinal);
+            return new RankingScores(RankingMetrics.Compute(ranked, judged), null);
+        }
+
+        public void Dispose() => _engine.Dispose();
+    }
+
+    internal static float[] ScoresOf(RankingGroup group, CompiledTreeEnsemble model)
+    {
+        var scores = new float[group.Count];
+        model.Score(group.Features, group.Count, scores);
+        return scores;
+    }
+
+    /// <summary>Candidate indices by model score, ties kept in BM25 order.</summary>
+    internal static int[] Rerank(RankingGroup group, CompiledTreeEnsemble model)
+    {
+        var scores = ScoresOf(group, model);
+        return [.. Enumerable.Range(0, group.Count).OrderByDescending(i => scores[i]).ThenBy(i => i)];
+    }
+}

@@ -1,0 +1,272 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Matching.Features;
+
+/// <summary>The features of a (demand, achievement) pair: their names, order and version.</summary>
+/// <remarks>Missing metadata is a value (−1, or −10 for maturity), never NaN: LightGBM's learned direction for
+/// missing values cannot be read back, so the compiled scorer could not reproduce it.</remarks>
+public static class PairFeatures
+{
+    /// <summary>Bump when any feature's definition changes (also changes <see cref="Hash"/>).</summary>
+    public const int Version = 1;
+
+    /// <summary>Feature names, in the order of the feature vector.</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "bm25",                      // demand words against the achievement (title, keywords, body, sub-words)
+        "bm25_reverse",              // achievement words against the demand
+        "bm25_rank",                 // 1-based rank of bm25 within the demand's candidate list
+        "bm25_norm",                 // bm25 / the list's best bm25
+        "idf_coverage_demand",       // idf share of the demand's words found in the achievement
+        "idf_coverage_achievement",  // idf share of the achievement's words found in the demand
+        "title_coverage",            // share of the demand title's words found in the achievement
+        "keyword_exact",             // share of demand keywords found verbatim in the achievement (−1: none given)
+        "keyword_segmented",         // share of demand keyword words found in the achievement (−1: none given)
+        "word_overlap",              // shared distinct words
+        "word_jaccard",
+        "char_overlap",              // shared distinct characters
+        "char_jaccard",
+        "bigram_overlap",            // shared distinct character bigrams
+        "bigram_jaccard",
+        "max_idf_unmatched_demand",  // the rarest demand word the achievement lacks
+        "demand_length",             // words
+        "achievement_length",
+        "length_ratio",              // shorter / longer
+        "number_mismatch",           // numbers on one side only
+        "latin_mismatch",            // Latin terms (5g, plc) on one side only
+        "negation_mismatch",         // one side negates, the other does not
+        "domain_fit",                // field ↔ industry: 1 same, 0.5 related, 0 unrelated, −1 unknown
+        "same_region",               // 1 same province, 0 different, −1 unknown
+        "maturity_fit",              // achievement TRL − required TRL; −10 unknown
+    ];
+
+    /// <summary>Number of features.</summary>
+    public static int Count => Names.Count;
+
+    /// <summary>Identifies names, order and definitions: a model trained on another hash is refused.</summary>
+    public static string Hash { get; } =
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"v{Version}:" + string.Join(",", Names))))[..16].ToLowerInvariant();
+
+    internal const float Unknown = -1f;
+    internal const float UnknownMaturity = -10f;
+}
+
+/// <summary>A profile with the idf of its words in the OTHER side's corpus, computed once per record.</summary>
+internal sealed class PreparedProfile
+{
+    public PreparedProfile(RecordProfile profile, CorpusStatistics otherSide)
+    {
+        Profile = profile;
+        WordIdf = new float[profile.Words.Length];
+        for (var i = 0; i < WordIdf.Length; i++)
+        {
+            WordIdf[i] = otherSide.Idf(profile.Words[i]);
+            IdfSum += WordIdf[i] * profile.WordCounts[i];
+        }
+    }
+
+    public RecordProfile Profile { get; }
+
+    /// <summary>idf of <see cref="RecordProfile.Words"/>[i] among the records this one is matched against.</summary>
+    public float[] WordIdf { get; }
+
+    /// <summary>Σ idf × count over the words.</summary>
+    public float IdfSum { get; }
+}
+
+/// <summary>Computes <see cref="PairFeatures"/> for a demand and its candidate list: the single code path
+/// for training and for scoring. Stateless apart from corpus statistics; thread-safe.</summary>
+internal sealed class PairFeatureExtractor
+{
+    private const float K1 = 1.2f;
+    private const float B = 0.75f;
+
+    private readonly CorpusStatistics _achievements;
+    private readonly CorpusStatistics _demands;
+
+    public PairFeatureExtractor(CorpusStatistics achievements, CorpusStatistics demands)
+    {
+        _achievements = achievements;
+        _demands = demands;
+    }
+
+    public PreparedProfile PrepareDemand(RecordProfile demand) => new(demand, _achievements);
+
+    public PreparedProfile PrepareAchievement(RecordProfile achievement) => new(achievement, _demands);
+
+    /// <summary>Writes one row of <see cref="PairFeatures.Count"/> features per candidate into
+    /// <paramref name="output"/> (row-major). Rows are always features of (demand, achievement): with
+    /// <paramref name="demandIsQuery"/> false the query is an achievement and the candidates are demands.</summary>
+    public void Compute(PreparedProfile query, IReadOnlyList<PreparedProfile> candidates, Span<float> output, bool demandIsQuery = true)
+    {
+        var n = PairFeatures.Count;
+        if (output.Length < candidates.Count * n)
+        {
+            throw new ArgumentException("output is too small", nameof(output));
+        }
+
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (demandIsQuery)
+            {
+                ComputeRow(query, candidates[i], output.Slice(i * n, n));
+            }
+            else
+            {
+                ComputeRow(candidates[i], query, output.Slice(i * n, n));
+            }
+        }
+
+        // List features: rank and share of the best BM25 within this query's list.
+        Span<int> order = candidates.Count <= 1024 ? stackalloc int[candidates.Count] : new int[candidates.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var maxScore = 0f;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            maxScore = Math.Max(maxScore, output[i * n]);
+        }
+
+        var rows = output;
+        SortByScore(order, rows, n);
+        for (var rank = 0; rank < order.Length; rank++)
+        {
+            var row = order[rank] * n;
+            rows[row + 2] = rank + 1;
+            rows[row + 3] = maxScore > 0 ? rows[row] / maxScore : 0f;
+        }
+    }
+
+    private static void SortByScore(Span<int> order, Span<float> rows, int n)
+    {
+        // Insertion sort: lists are ~100 long and nearly sorted (they come from BM25); stable, no allocation.
+        for (var i = 1; i < order.Length; i++)
+        {
+            var item = order[i];
+            var score = rows[item * n];
+            var j = i - 1;
+            while (j >= 0 && rows[order[j] * n] < score)
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+
+            order[j + 1] = item;
+        }
+    }
+
+    private void ComputeRow(PreparedProfile demand, PreparedProfile achievement, Span<float> f)
+    {
+        var d = demand.Profile;
+        var a = achievement.Profile;
+
+        f[0] = Bm25(demand, a, _achievements.AverageLength, out var coveredIdf, out var maxUnmatched);
+        f[1] = Bm25(achievement, d, _demands.AverageLength, out var reverseCoveredIdf, out _);
+        f[4] = demand.IdfSum > 0 ? coveredIdf / demand.IdfSum : 0f;
+        f[5] = achievement.IdfSum > 0 ? reverseCoveredIdf / achievement.IdfSum : 0f;
+        f[6] = d.TitleWords.Length == 0 ? 0f : (float)Sets.IntersectCount(d.TitleWords, a.Terms) / d.TitleWords.Length;
+        f[7] = d.Keywords.Length == 0 ? PairFeatures.Unknown : (float)d.Keywords.Count(k => a.Text.Contains(k, StringComparison.Ordinal)) / d.Keywords.Length;
+        f[8] = d.KeywordWords.Length == 0 ? PairFeatures.Unknown : (float)Sets.IntersectCount(d.KeywordWords, a.Terms) / d.KeywordWords.Length;
+
+        var sharedWords = Sets.IntersectCount(d.Words, a.Words);
+        f[9] = sharedWords;
+        f[10] = Sets.Jaccard(sharedWords, d.Words.Length, a.Words.Length);
+        var sharedChars = Sets.IntersectCount(d.Chars, a.Chars);
+        f[11] = sharedChars;
+        f[12] = Sets.Jaccard(sharedChars, d.Chars.Length, a.Chars.Length);
+        var sharedBigrams = Sets.IntersectCount(d.Bigrams, a.Bigrams);
+        f[13] = sharedBigrams;
+        f[14] = Sets.Jaccard(sharedBigrams, d.Bigrams.Length, a.Bigrams.Length);
+        f[15] = maxUnmatched;
+
+        f[16] = d.Length;
+        f[17] = a.Length;
+        f[18] = Math.Max(d.Length, a.Length) == 0 ? 0f : (float)Math.Min(d.Length, a.Length) / Math.Max(d.Length, a.Length);
+        f[19] = Sets.SymmetricDifferenceCount(d.Numbers, a.Numbers);
+        f[20] = Sets.SymmetricDifferenceCount(d.Latin, a.Latin);
+        f[21] = d.Negated == a.Negated ? 0f : 1f;
+        f[22] = Metadata.DomainCompatibility(a.Domain, d.Domain);
+        f[23] = d.Region.Length == 0 || a.Region.Length == 0 ? PairFeatures.Unknown : d.Region == a.Region ? 1f : 0f;
+        f[24] = d.Maturity == 0 || a.Maturity == 0 ? PairFeatures.UnknownMaturity : a.Maturity - d.Maturity;
+    }
+
+    /// <summary>BM25 of the query's words against the document's terms (words and sub-words), plus the idf mass
+    /// of matched query words and the highest idf of an unmatched one, in one merge of two sorted arrays.</summary>
+    private static float Bm25(PreparedProfile query, RecordProfile document, float averageLength, out float coveredIdf, out float maxUnmatchedIdf)
+    {
+        var words = query.Profile.Words;
+        var counts = query.Profile.WordCounts;
+        var terms = document.Terms;
+        var tfs = document.TermCounts;
+        var norm = K1 * (1 - B + (B * document.Length / averageLength));
+        float score = 0, covered = 0, maxUnmatched = 0;
+        int i = 0, j = 0;
+        while (i < words.Length)
+        {
+            while (j < terms.Length && terms[j] < words[i])
+            {
+                j++;
+            }
+
+            var idf = query.WordIdf[i];
+            if (j < terms.Length && terms[j] == words[i])
+            {
+                var tf = tfs[j];
+                score += counts[i] * idf * (tf * (K1 + 1) / (tf + norm));
+                covered += idf * counts[i];
+            }
+            else if (idf > maxUnmatched)
+            {
+                maxUnmatched = idf;
+            }
+
+            i++;
+        }
+
+        coveredIdf = covered;
+        maxUnmatchedIdf = maxUnmatched;
+        return score;
+    }
+}
+
+/// <summary>Set operations on sorted, distinct int arrays.</summary>
+internal static class Sets
+{
+    public static int IntersectCount(int[] a, int[] b)
+    {
+        int i = 0, j = 0, count = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var x = a[i];
+            var y = b[j];
+            if (x == y)
+            {
+                count++;
+                i++;
+                j++;
+            }
+            else if (x < y)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return count;
+    }
+
+    public static int SymmetricDifferenceCount(int[] a, int[] b) => a.Length + b.Length - (2 * IntersectCount(a, b));
+
+    public static float Jaccard(int shared, int sizeA, int sizeB)
+    {
+        var union = sizeA + sizeB - shared;
+        return union == 0 ? 0f : (float)shared / union;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+
+namespace Matching.Features;
+
+/// <summary>Maps terms to small integer ids so that profiles are sorted int arrays and pair features
+/// are merges of those arrays. Ids only name terms: no feature depends on their values.</summary>
+internal sealed class TermDictionary
+{
+    private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private int _next = -1;
+
+    public int Count => _ids.Count;
+
+    public int GetOrAdd(string term) => _ids.GetOrAdd(term, _ => Interlocked.Increment(ref _next));
+
+    public bool TryGet(string term, out int id) => _ids.TryGetValue(term, out id);
+}

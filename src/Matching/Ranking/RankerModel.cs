@@ -1,0 +1,213 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Matching.Features;
+using Matching.Text;
+
+namespace Matching.Ranking;
+
+/// <summary>Metrics of one evaluation, in both the full-retrieval and the judged-only flavour (one is null).</summary>
+/// <param name="Full">MRR@10, nDCG@10, Recall@10, Recall@100 over BM25 lists.</param>
+/// <param name="Judged">MRR, nDCG, P@1 over condensed judged-only lists.</param>
+public sealed record RankingScores(Evaluation.RankingMetrics? Full, JudgedMetrics? Judged);
+
+/// <summary>What a model file says about itself; stored inside the zip and beside it as JSON.</summary>
+public sealed record RankerMetadata
+{
+    /// <summary>The metadata format.</summary>
+    public string Format { get; init; } = RankerModel.FormatName;
+
+    /// <summary>Hash of the feature definitions the model was trained on.</summary>
+    public required string FeatureHash { get; init; }
+
+    /// <summary>Feature names in vector order.</summary>
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>Analyzer (segmenter and dictionaries) version the features were computed with.</summary>
+    public required string AnalyzerVersion { get; init; }
+
+    /// <summary>lightgbm or fasttree.</summary>
+    public required string Trainer { get; init; }
+
+    /// <summary>Training parameters.</summary>
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+
+    /// <summary>SHA-256 (prefix) of the training records, judgments and candidate lists.</summary>
+    public required string TrainingDataHash { get; init; }
+
+    /// <summary>Training demands (groups) and rows.</summary>
+    public required int TrainingGroups { get; init; }
+
+    /// <summary>Training rows (pairs).</summary>
+    public required int TrainingRows { get; init; }
+
+    /// <summary>Cross-validation results per fold: BM25 and reranked on the held-out demands.</summary>
+    public IReadOnlyList<FoldResult> Folds { get; init; } = [];
+
+    /// <summary>Mean over folds (null without cross-validation).</summary>
+    public FoldResult? Mean { get; init; }
+
+    /// <summary>Features by gain, highest first.</summary>
+    public IReadOnlyList<FeatureGain> Importance { get; init; } = [];
+}
+
+/// <summary>One cross-validation fold.</summary>
+/// <param name="Fold">1-based fold number (0 for the mean).</param>
+/// <param name="Bm25">The BM25 ranking of the held-out demands.</param>
+/// <param name="Reranked">The model's ranking of the same lists.</param>
+public sealed record FoldResult(int Fold, RankingScores Bm25, RankingScores Reranked);
+
+/// <summary>A feature and its total split gain.</summary>
+/// <param name="Feature">Feature name.</param>
+/// <param name="Gain">Total gain of the splits on it, normalised so the largest is 1.</param>
+public sealed record FeatureGain(string Feature, double Gain);
+
+/// <summary>A trained ranker: the ML.NET model, its metadata and the compiled trees that score on the hot path.</summary>
+public sealed class RankerModel
+{
+    internal const string FormatName = "matching-ranker/1";
+    private const string MetadataEntry = "Matching/metadata.json";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly CompiledTreeEnsemble _compiled;
+
+    internal RankerModel(RankerMetadata metadata, CompiledTreeEnsemble compiled, ITransformer mlModel)
+    {
+        Metadata = metadata;
+        _compiled = compiled;
+        MlModel = mlModel;
+    }
+
+    /// <summary>What the model says about itself.</summary>
+    public RankerMetadata Metadata { get; }
+
+    internal ITransformer MlModel { get; }
+
+    internal CompiledTreeEnsemble Compiled => _compiled;
+
+    /// <summary>Trees in the ensemble.</summary>
+    public int TreeCount => _compiled.TreeCount;
+
+    /// <summary>The model shipped with Matching (<c>resources/models/matching-ranker.zip</c>).</summary>
+    public static string DefaultPath => Path.Combine(ResourceLocator.Root, "models", "matching-ranker.zip");
+
+    /// <summary>Scores row-major feature rows (one score per row; higher is better).</summary>
+    internal void Score(ReadOnlySpan<float> rows, int count, Span<float> scores) => _compiled.Score(rows, count, scores);
+
+    /// <summary>Scores rows through ML.NET itself (slow; the reference the compiled trees are checked against).</summary>
+    internal float[] ScoreWithMlNet(float[] rows, int count)
+    {
+        var ml = new MLContext(seed: 1);
+        var n = PairFeatures.Count;
+        var input = Enumerable.Range(0, count).Select(i => new RankerTrainer.Row { GroupId = "q", Features = rows.AsSpan(i * n, n).ToArray() });
+        var scored = MlModel.Transform(ml.Data.LoadFromEnumerable(input, RankerTrainer.RowSchema()));
+        return [.. scored.GetColumn<float>("Score")];
+    }
+
+    /// <summary>Loads and checks a model file.</summary>
+    /// <exception cref="ModelFormatException">Not a Matching model, truncated, or trained on other features or another analyzer.</exception>
+    public static RankerModel Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelFormatException($"{path}: model file not found");
+        }
+
+        RankerMetadata metadata;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var entry = zip.GetEntry(MetadataEntry)
+                ?? throw new ModelFormatException($"{path}: not a Matching ranker (the zip has no {MetadataEntry}); train one with `matching train`");
+            using var stream = entry.Open();
+            metadata = JsonSerializer.Deserialize<RankerMetadata>(stream, Json)
+                ?? throw new ModelFormatException($"{path}: empty model metadata");
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
+        {
+            throw new ModelFormatException($"{path}: damaged or truncated model file ({e.Message})", e);
+        }
+
+        if (metadata.Format != FormatName)
+        {
+            throw new ModelFormatException($"{path}: model format '{metadata.Format}', this Matching reads '{FormatName}'");
+        }
+
+        if (metadata.FeatureHash != PairFeatures.Hash)
+        {
+            throw new ModelFormatException(
+                $"{path}: the model was trained on features '{metadata.FeatureHash}' ({metadata.FeatureNames.Count} features), " +
+                $"this Matching computes features '{PairFeatures.Hash}' (version {PairFeatures.Version}, {PairFeatures.Count} features); retrain it with `matching train`");
+        }
+
+        var analyzer = MatchingAnalyzer.VersionOf(AnalyzerKind.Jieba);
+        if (metadata.AnalyzerVersion != analyzer)
+        {
+            throw new ModelFormatException(
+                $"{path}: the model's features were computed with analyzer '{metadata.AnalyzerVersion}', this Matching uses '{analyzer}'; retrain it with `matching train`");
+        }
+
+        ITransformer model;
+        try
+        {
+            model = new MLContext(seed: 1).Model.Load(path, out _);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ModelFormatException($"{path}: ML.NET cannot load the model ({e.Message})", e);
+        }
+
+        return new RankerModel(metadata, CompiledTreeEnsemble.Compile(TreesOf(model, path), PairFeatures.Count), model);
+    }
+
+    /// <summary>Writes the model zip (with its metadata inside) and <c>NAME.json</c> beside it, atomically.</summary>
+    internal static void Save(string path, ITransformer model, DataViewSchema schema, RankerMetadata metadata)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var json = Path.ChangeExtension(full, ".json");
+        var tempJson = temp + ".json";
+        try
+        {
+            new MLContext(seed: 1).Model.Save(model, schema, temp);
+            using (var zip = ZipFile.Open(temp, ZipArchiveMode.Update))
+            {
+                var entry = zip.CreateEntry(MetadataEntry, CompressionLevel.Optimal);
+                entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using var stream = entry.Open();
+                JsonSerializer.Serialize(stream, metadata, Json);
+            }
+
+            File.WriteAllText(tempJson, JsonSerializer.Serialize(metadata, Json) + "\n");
+            File.Move(temp, full, overwrite: true);
+            File.Move(tempJson, json, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+            File.Delete(tempJson);
+        }
+    }
+
+    private static TreeEnsembleModelParametersBasedOnRegressionTree TreesOf(ITransformer model, string path)
+    {
+        var last = model is TransformerChain<ITransformer> chain ? chain.LastTransformer : model;
+        if (last is ISingleFeaturePredictionTransformer<object> predictor && predictor.Model is TreeEnsembleModelParametersBasedOnRegressionTree trees)
+        {
+            return trees;
+        }
+
+        throw new ModelFormatException($"{path}: the model's last step is {last.GetType().Name}, not a tree-ensemble ranker");
+    }
+}

@@ -1,0 +1,130 @@
+using Matching.Engine;
+using Matching.Features;
+using Matching.Ingestion;
+
+namespace Matching.Ranking;
+
+/// <summary>Where candidate lists come from.</summary>
+internal sealed class CandidateOptions
+{
+    /// <summary>BM25 candidates per demand (ignored with <see cref="Run"/>).</summary>
+    public int Depth { get; init; } = 100;
+
+    /// <summary>Exactly these lists (a TREC run), instead of retrieval.</summary>
+    public IReadOnlyList<RunEntry>? Run { get; init; }
+
+    /// <summary>Demand ids that start with this prefix never get the achievement whose id is the rest
+    /// (pair tasks: demand q123 is the same sentence as achievement 123).</summary>
+    public string? ExcludeSelfPrefix { get; init; }
+}
+
+/// <summary>Builds ranking groups (candidate lists with features and grades) from records and judgments.</summary>
+internal sealed class RankingDataset
+{
+    private readonly MatchingEngine _engine;
+    private readonly FeatureSpace _space;
+    private readonly Dictionary<string, Dictionary<string, int>> _grades;
+    private readonly IReadOnlyList<Demand> _demands;
+    private readonly CandidateOptions _options;
+    private readonly Dictionary<string, List<string>>? _runLists;
+
+    public RankingDataset(MatchingEngine engine, FeatureSpace space, IReadOnlyList<Demand> demands, IReadOnlyList<Judgment> judgments, CandidateOptions options)
+    {
+        _engine = engine;
+        _space = space;
+        _demands = demands;
+        _options = options;
+        _grades = judgments
+            .GroupBy(j => j.DemandId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(j => j.AchievementId, j => j.Grade, StringComparer.Ordinal), StringComparer.Ordinal);
+        if (options.Run is not null)
+        {
+            _runLists = options.Run
+                .GroupBy(e => e.DemandId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Rank).Select(e => e.AchievementId).ToList(), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Demands with at least one relevant judgment, in input order.</summary>
+    public IReadOnlyList<Demand> JudgedDemands =>
+        _demands.Where(d => _grades.TryGetValue(d.Id, out var g) && g.Values.Any(v => v > 0)).ToList();
+
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> Relevant() => _grades.ToDictionary(
+        kv => kv.Key,
+        kv => (IReadOnlySet<string>)kv.Value.Where(x => x.Value > 0).Select(x => x.Key).ToHashSet(StringComparer.Ordinal),
+        StringComparer.Ordinal);
+
+    /// <summary>The list a demand is evaluated on: its run list, or its BM25 top <see cref="CandidateOptions.Depth"/>.</summary>
+    public RankingGroup EvaluationGroup(Demand demand, bool judgedOnly) => Group(demand, BaseList(demand, judgedOnly));
+
+    /// <summary>The list a demand is trained on: the evaluation list plus every judged achievement not in it
+    /// (without a run), so that every label counts.</summary>
+    public RankingGroup TrainingGroup(Demand demand, bool judgedOnly)
+    {
+        var list = BaseList(demand, judgedOnly);
+        if (_runLists is null && _grades.TryGetValue(demand.Id, out var judged))
+        {
+            var present = list.ToHashSet(StringComparer.Ordinal);
+            list.AddRange(judged.Keys.Where(id => !present.Contains(id) && _space.HasAchievement(id) && !IsSelf(demand.Id, id)).Order(StringComparer.Ordinal));
+        }
+
+        return Group(demand, list);
+    }
+
+    /// <summary>Whether a demand qualifies for judged-only evaluation: a relevant and a judged non-relevant candidate.</summary>
+    public bool HasPositiveAndNegative(string demandId) =>
+        _grades.TryGetValue(demandId, out var g) && g.Values.Any(v => v > 0) && g.Values.Any(v => v == 0);
+
+    private List<string> BaseList(Demand demand, bool judgedOnly)
+    {
+        List<string> list;
+        if (_runLists is not null)
+        {
+            list = _runLists.TryGetValue(demand.Id, out var run) ? [.. run.Where(id => _space.HasAchievement(id) && !IsSelf(demand.Id, id))] : [];
+        }
+        else
+        {
+            list = [.. _engine.RetrieveForDemand(demand, _options.Depth, SelfOf(demand.Id)).Select(c => c.Id)];
+        }
+
+        if (judgedOnly)
+        {
+            var grades = _grades.GetValueOrDefault(demand.Id);
+            list = grades is null ? [] : [.. list.Where(grades.ContainsKey)];
+        }
+
+        return list;
+    }
+
+    private RankingGroup Group(Demand demand, List<string> ids)
+    {
+        var features = _space.ForDemand(demand.Id, ids);
+        var n = PairFeatures.Count;
+        var order = Enumerable.Range(0, ids.Count).ToArray();
+        if (_runLists is not null)
+        {
+            // Run lists carry no scores worth keeping (candidates.run has 0s): the BM25 baseline orders by the bm25 feature.
+            order = [.. order.OrderByDescending(i => features[i * n]).ThenBy(i => i)];
+        }
+
+        var sortedIds = order.Select(i => ids[i]).ToArray();
+        var sortedFeatures = new float[features.Length];
+        for (var r = 0; r < order.Length; r++)
+        {
+            Array.Copy(features, order[r] * n, sortedFeatures, r * n, n);
+        }
+
+        var grades = _grades.GetValueOrDefault(demand.Id);
+        return new RankingGroup(
+            demand.Id,
+            sortedIds,
+            sortedFeatures,
+            [.. sortedIds.Select(id => grades is not null && grades.TryGetValue(id, out var g) ? g : 0)],
+            [.. sortedIds.Select(id => grades is not null && grades.ContainsKey(id))]);
+    }
+
+    private string? SelfOf(string demandId) =>
+        _options.ExcludeSelfPrefix is { Length: > 0 } prefix && demandId.StartsWith(prefix, StringComparison.Ordinal) ? demandId[prefix.Length..] : null;
+
+    private bool IsSelf(string demandId, string achievementId) => SelfOf(demandId) == achievementId;
+}

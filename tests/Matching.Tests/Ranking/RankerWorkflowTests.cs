@@ -1,0 +1,212 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Matching.Engine;
+using Matching.Features;
+using Matching.Ranking;
+
+namespace Matching.Tests.Ranking;
+
+public sealed class RankerWorkflowTests
+{
+    private static readonly RankerTrainingOptions s_small = new() { NumberOfTrees = 30, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 5, LearningRate = 0.1 };
+
+    private TempDirectory _temp = null!;
+    private TrainingReport _report = null!;
+
+    private static RankingData SampleData(int depth = 30) => new()
+    {
+        Achievements = SampleEvent.Achievements,
+        Demands = SampleEvent.Demands,
+        Judgments = SampleEvent.BestPairs,
+        Depth = depth,
+    };
+
+    [OneTimeSetUp]
+    public void TrainOnce()
+    {
+        _temp = new TempDirectory();
+        _report = RankerWorkflow.Train(SampleData(), s_small, _temp.File("ranker.zip"), folds: 2);
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => _temp.Dispose();
+
+    [Test]
+    public void Train_WritesModelAndMetadataBesideIt()
+    {
+        var metadata = _report.Model.Metadata;
+        var beside = JsonSerializer.Deserialize<RankerMetadata>(File.ReadAllText(_temp.File("ranker.json")), RankerModel.Json)!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(metadata.FeatureHash, Is.EqualTo(PairFeatures.Hash));
+            Assert.That(metadata.FeatureNames, Is.EqualTo(PairFeatures.Names));
+            Assert.That(metadata.Trainer, Is.EqualTo("lightgbm"));
+            Assert.That(metadata.TrainingGroups, Is.EqualTo(SampleEvent.BestPairs.Count));
+            Assert.That(metadata.Folds, Has.Count.EqualTo(2));
+            Assert.That(metadata.Mean!.Bm25.Full!.Queries, Is.EqualTo(SampleEvent.BestPairs.Count));
+            Assert.That(metadata.Importance.Select(f => f.Gain), Is.Ordered.Descending);
+            Assert.That(metadata.Importance[0].Gain, Is.EqualTo(1.0));
+            Assert.That(beside.TrainingDataHash, Is.EqualTo(metadata.TrainingDataHash));
+            Assert.That(_report.Model.TreeCount, Is.InRange(1, 30), "LightGBM stops early once the tiny set is fitted");
+        }
+    }
+
+    [Test]
+    public void Train_SameDataAndSeed_SameScores()
+    {
+        using var temp = new TempDirectory();
+        var again = RankerWorkflow.Train(SampleData(), s_small, temp.File("again.zip"));
+        var space = FeatureSpace.Build(SampleEvent.Achievements, SampleEvent.Demands);
+        var rows = space.ForDemand("D001", [.. SampleEvent.Achievements.Select(a => a.Id)]);
+
+        var first = new float[120];
+        var second = new float[120];
+        _report.Model.Score(rows, 120, first);
+        again.Model.Score(rows, 120, second);
+
+        Assert.That(second, Is.EqualTo(first));
+    }
+
+    [Test]
+    public void CompiledScores_EqualMlNetScores_OnThousandsOfRealPairs()
+    {
+        var space = FeatureSpace.Build(SampleEvent.Achievements, SampleEvent.Demands);
+        var ids = SampleEvent.Achievements.Select(a => a.Id).ToList();
+        var rows = SampleEvent.Demands.SelectMany(d => space.ForDemand(d.Id, ids)).ToArray();
+        var count = rows.Length / PairFeatures.Count;
+        var shipped = RankerModel.Load(RankerModel.DefaultPath);
+
+        foreach (var model in new[] { _report.Model, shipped })
+        {
+            var compiled = new float[count];
+            model.Score(rows, count, compiled);
+            var reference = model.ScoreWithMlNet(rows, count);
+
+            Assert.That(count, Is.EqualTo(7200));
+            Assert.That(compiled.Zip(reference, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-5f));
+        }
+    }
+
+    [Test]
+    public void Load_FeatureHashFromAnotherVersion_RefusedSayingWhich()
+    {
+        var path = _temp.File("other-features.zip");
+        File.Copy(_temp.File("ranker.zip"), path);
+        RewriteMetadata(path, m => m with { FeatureHash = "0123456789abcdef" });
+
+        Assert.That(() => RankerModel.Load(path), Throws.TypeOf<ModelFormatException>()
+            .With.Message.Contains("trained on features '0123456789abcdef'").And.Message.Contains(PairFeatures.Hash).And.Message.Contains("retrain"));
+    }
+
+    [Test]
+    public void Load_OtherAnalyzer_RefusedSayingWhich()
+    {
+        var path = _temp.File("other-analyzer.zip");
+        File.Copy(_temp.File("ranker.zip"), path);
+        RewriteMetadata(path, m => m with { AnalyzerVersion = "jieba/0000000000000000" });
+
+        Assert.That(() => RankerModel.Load(path), Throws.TypeOf<ModelFormatException>().With.Message.Contains("analyzer 'jieba/0000000000000000'"));
+    }
+
+    [TestCase(100)]
+    [TestCase(5000)]
+    public void Load_TruncatedFile_Refused(int keep)
+    {
+        var path = _temp.File($"truncated-{keep}.zip");
+        File.WriteAllBytes(path, File.ReadAllBytes(_temp.File("ranker.zip"))[..keep]);
+
+        Assert.That(() => RankerModel.Load(path), Throws.TypeOf<ModelFormatException>().With.Message.Contains("truncated"));
+    }
+
+    [Test]
+    public void Load_MlNetZipWithoutMetadata_Refused()
+    {
+        var path = _temp.File("bare.zip");
+        File.Copy(_temp.File("ranker.zip"), path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            zip.GetEntry("Matching/metadata.json")!.Delete();
+        }
+
+        Assert.That(() => RankerModel.Load(path), Throws.TypeOf<ModelFormatException>().With.Message.Contains("not a Matching ranker"));
+    }
+
+    [Test]
+    public void Evaluate_WithModel_ReportsBothRankingsOnTheSameDemands()
+    {
+        var result = RankerWorkflow.Evaluate(SampleData(), _report.Model);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Bm25.Full!.Queries, Is.EqualTo(result.Reranked!.Full!.Queries));
+            Assert.That(result.Bm25.Full.Mrr10, Is.EqualTo(1.0), "BM25 ranks every hand-checked pair first");
+            Assert.That(result.Reranked.Full.Mrr10, Is.GreaterThan(0.9));
+            Assert.That(result.Run, Has.Count.EqualTo(SampleEvent.BestPairs.Count));
+        }
+    }
+
+    [Test]
+    public void Evaluate_JudgedOnlyCandidates_CondensedMetrics()
+    {
+        // Candidate lists of one relevant and two judged non-relevant achievements per demand.
+        var judgments = SampleEvent.BestPairs
+            .SelectMany(j => new[] { j, new Matching.Ingestion.Judgment(j.DemandId, "A100", 0), new Matching.Ingestion.Judgment(j.DemandId, "A050", 0) })
+            .Where(j => j.Grade > 0 || j.AchievementId != SampleEvent.BestPairs.First(b => b.DemandId == j.DemandId).AchievementId)
+            .ToList();
+        var run = judgments.Select(j => new Matching.Ingestion.RunEntry(j.DemandId, j.AchievementId, 1, 0)).GroupBy(r => r.DemandId)
+            .SelectMany(g => g.Select((r, i) => r with { Rank = i + 1 })).ToList();
+        var data = new RankingData
+        {
+            Achievements = SampleEvent.Achievements,
+            Demands = SampleEvent.Demands,
+            Judgments = judgments,
+            Candidates = run,
+            JudgedOnly = true,
+        };
+
+        var result = RankerWorkflow.Evaluate(data, _report.Model);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Bm25.Judged, Is.Not.Null);
+            Assert.That(result.Bm25.Judged!.Queries, Is.GreaterThan(40));
+            Assert.That(result.Bm25.Judged.P1, Is.EqualTo(1.0));
+            Assert.That(result.Run.All(q => q.Candidates.Count <= 3), Is.True);
+        }
+    }
+
+    private static void RewriteMetadata(string path, Func<RankerMetadata, RankerMetadata> change)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry("Matching/metadata.json")!;
+        RankerMetadata metadata;
+        using (var stream = entry.Open())
+        {
+            metadata = JsonSerializer.Deserialize<RankerMetadata>(stream, RankerModel.Json)!;
+        }
+
+        entry.Delete();
+        using var writer = zip.CreateEntry("Matching/metadata.json").Open();
+        JsonSerializer.Serialize(writer, change(metadata), RankerModel.Json);
+    }
+}
+
+public sealed class JudgedMetricsTests
+{
+    [Test]
+    public void Compute_HandWorkedExample()
+    {
+        // Query 1: relevant (grade 2) at rank 2 of 3. Query 2: relevant first.
+        var metrics = JudgedMetrics.Compute([([0, 2, 0], [0, 1, 2]), ([1, 0], [0, 1])]);
+
+        var ndcg1 = (3 / Math.Log2(3)) / 3;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(metrics.Queries, Is.EqualTo(2));
+            Assert.That(metrics.Mrr, Is.EqualTo(0.75).Within(1e-12));
+            Assert.That(metrics.P1, Is.EqualTo(0.5));
+            Assert.That(metrics.Ndcg, Is.EqualTo((ndcg1 + 1) / 2).Within(1e-12));
+        }
+    }
+}
