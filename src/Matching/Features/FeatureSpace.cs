@@ -32,7 +32,7 @@ internal sealed class FeatureSpace
         var demandProfiles = builder.BuildAll(demands, builder.Analyze);
         var achievementStats = new CorpusStatistics(achievementProfiles);
         var demandStats = new CorpusStatistics(demandProfiles);
-        var extractor = new PairFeatureExtractor(achievementStats, demandStats);
+        var extractor = new PairFeatureExtractor(achievementStats, demandStats, builder.Terms);
 
         var a = new Dictionary<string, PreparedProfile>(achievements.Count, StringComparer.Ordinal);
         for (var i = 0; i < achievements.Count; i++)

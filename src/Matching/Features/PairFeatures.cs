@@ -84,11 +84,13 @@ internal sealed class PairFeatureExtractor
 
     private readonly CorpusStatistics _achievements;
     private readonly CorpusStatistics _demands;
+    private readonly TermDictionary _terms;
 
-    public PairFeatureExtractor(CorpusStatistics achievements, CorpusStatistics demands)
+    public PairFeatureExtractor(CorpusStatistics achievements, CorpusStatistics demands, TermDictionary terms)
     {
         _achievements = achievements;
         _demands = demands;
+        _terms = terms;
     }
 
     public PreparedProfile PrepareDemand(RecordProfile demand) => new(demand, _achievements);
@@ -106,16 +108,17 @@ internal sealed class PairFeatureExtractor
             throw new ArgumentException("output is too small", nameof(output));
         }
 
-        for (var i = 0; i < candidates.Count; i++)
+        var marks = QueryMarks.Rent(query.Profile, _terms.Count);
+        try
         {
-            if (demandIsQuery)
+            for (var i = 0; i < candidates.Count; i++)
             {
-                ComputeRow(query, candidates[i], output.Slice(i * n, n));
+                ComputeRow(marks, query, candidates[i], demandIsQuery, i + 1, output.Slice(i * n, n));
             }
-            else
-            {
-                ComputeRow(candidates[i], query, output.Slice(i * n, n));
-            }
+        }
+        finally
+        {
+            marks.Return(query.Profile);
         }
 
         // List features: rank and share of the best BM25 within this query's list.
@@ -159,7 +162,171 @@ internal sealed class PairFeatureExtractor
         }
     }
 
-    private void ComputeRow(PreparedProfile demand, PreparedProfile achievement, Span<float> f)
+    /// <summary>One pair, by probing the query's marks with each of the candidate's arrays: a predictable loop
+    /// per array instead of a merge whose every step is a coin-flip branch. Sums run over matched terms in
+    /// term-id order, exactly as <see cref="ComputeRowReference"/> adds them, so the floats are identical.</summary>
+    private void ComputeRow(QueryMarks marks, PreparedProfile query, PreparedProfile candidate, bool demandIsQuery, int stamp, Span<float> f)
+    {
+        var q = query.Profile;
+        var c = candidate.Profile;
+        var (queryStats, candidateStats) = demandIsQuery ? (_demands, _achievements) : (_achievements, _demands);
+
+        // Query words in candidate terms (BM25 of the query against the candidate), and the title/keyword hits
+        // of a demand query.
+        var wordIndex = marks.WordIndex;
+        var flags = marks.TermFlags;
+        var matched = marks.Matched;
+        var normCandidate = K1 * (1 - B + (B * c.Length / candidateStats.AverageLength));
+        float bm25Query = 0, coveredQuery = 0;
+        int titleHits = 0, keywordHits = 0;
+        var terms = c.Terms;
+        var tfs = c.TermCounts;
+        for (var j = 0; j < terms.Length; j++)
+        {
+            var t = terms[j];
+            if ((uint)t >= (uint)wordIndex.Length)
+            {
+                continue;
+            }
+
+            var k = wordIndex[t] - 1;
+            if (k >= 0)
+            {
+                var tf = tfs[j];
+                var idf = query.WordIdf[k];
+                bm25Query += q.WordCounts[k] * idf * (tf * (K1 + 1) / (tf + normCandidate));
+                coveredQuery += idf * q.WordCounts[k];
+                matched[k] = stamp;
+            }
+
+            var flag = flags[t];
+            titleHits += flag & 1;
+            keywordHits += (flag >> 1) & 1;
+        }
+
+        float maxUnmatchedQuery = 0;
+        for (var k = 0; k < q.Words.Length; k++)
+        {
+            if (matched[k] != stamp && query.WordIdf[k] > maxUnmatchedQuery)
+            {
+                maxUnmatchedQuery = query.WordIdf[k];
+            }
+        }
+
+        // Candidate words in query terms (BM25 the other way), and shared words.
+        var termTf = marks.TermTf;
+        var normQuery = K1 * (1 - B + (B * q.Length / queryStats.AverageLength));
+        float bm25Candidate = 0, coveredCandidate = 0, maxUnmatchedCandidate = 0;
+        var sharedWords = 0;
+        for (var k = 0; k < c.Words.Length; k++)
+        {
+            var w = c.Words[k];
+            var tf = (uint)w < (uint)termTf.Length ? termTf[w] : 0;
+            var idf = candidate.WordIdf[k];
+            if (tf > 0)
+            {
+                bm25Candidate += c.WordCounts[k] * idf * (tf * (K1 + 1) / (tf + normQuery));
+                coveredCandidate += idf * c.WordCounts[k];
+                sharedWords += wordIndex[w] > 0 ? 1 : 0;
+            }
+            else if (idf > maxUnmatchedCandidate)
+            {
+                maxUnmatchedCandidate = idf;
+            }
+        }
+
+        var sharedChars = 0;
+        var chars = marks.Chars;
+        foreach (var ch in c.Chars)
+        {
+            sharedChars += chars[ch] ? 1 : 0;
+        }
+
+        var sharedBigrams = 0;
+        foreach (var bigram in c.Bigrams)
+        {
+            sharedBigrams += marks.HasBigram(bigram) ? 1 : 0;
+        }
+
+        var (d, a) = demandIsQuery ? (q, c) : (c, q);
+        if (!demandIsQuery)
+        {
+            titleHits = CountMarked(d.TitleWords, termTf);
+            keywordHits = CountMarked(d.KeywordWords, termTf);
+        }
+
+        var (demandProfile, achievementProfile) = demandIsQuery ? (query, candidate) : (candidate, query);
+        var (coveredDemand, coveredAchievement) = demandIsQuery ? (coveredQuery, coveredCandidate) : (coveredCandidate, coveredQuery);
+        f[0] = demandIsQuery ? bm25Query : bm25Candidate;
+        f[1] = demandIsQuery ? bm25Candidate : bm25Query;
+        f[4] = demandProfile.IdfSum > 0 ? coveredDemand / demandProfile.IdfSum : 0f;
+        f[5] = achievementProfile.IdfSum > 0 ? coveredAchievement / achievementProfile.IdfSum : 0f;
+        f[6] = d.TitleWords.Length == 0 ? 0f : (float)titleHits / d.TitleWords.Length;
+        f[7] = d.Keywords.Length == 0 ? PairFeatures.Unknown : (float)CountContained(d, a, demandIsQuery ? null : marks) / d.Keywords.Length;
+        f[8] = d.KeywordWords.Length == 0 ? PairFeatures.Unknown : (float)keywordHits / d.KeywordWords.Length;
+        f[9] = sharedWords;
+        f[10] = Sets.Jaccard(sharedWords, d.Words.Length, a.Words.Length);
+        f[11] = sharedChars;
+        f[12] = Sets.Jaccard(sharedChars, d.Chars.Length, a.Chars.Length);
+        f[13] = sharedBigrams;
+        f[14] = Sets.Jaccard(sharedBigrams, d.Bigrams.Length, a.Bigrams.Length);
+        f[15] = demandIsQuery ? maxUnmatchedQuery : maxUnmatchedCandidate;
+        Metadata(d, a, f);
+    }
+
+    private static int CountMarked(int[] ids, int[] termTf)
+    {
+        var count = 0;
+        foreach (var id in ids)
+        {
+            count += (uint)id < (uint)termTf.Length && termTf[id] > 0 ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Demand keywords found verbatim in the achievement's text. A keyword one of whose bigrams the
+    /// text lacks cannot be there, which settles most pairs without a string search; <paramref name="marks"/>
+    /// holds the achievement's bigrams when it is the query.</summary>
+    private static int CountContained(RecordProfile demand, RecordProfile achievement, QueryMarks? marks)
+    {
+        var count = 0;
+        for (var i = 0; i < demand.Keywords.Length; i++)
+        {
+            var possible = true;
+            foreach (var bigram in demand.KeywordBigrams[i])
+            {
+                if (marks is null ? Array.BinarySearch(achievement.Bigrams, bigram) < 0 : !marks.HasBigram(bigram))
+                {
+                    possible = false;
+                    break;
+                }
+            }
+
+            count += possible && achievement.Text.Contains(demand.Keywords[i], StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Length, mismatch and metadata features: cheap, shared by both implementations.</summary>
+    private static void Metadata(RecordProfile d, RecordProfile a, Span<float> f)
+    {
+        f[16] = d.Length;
+        f[17] = a.Length;
+        f[18] = Math.Max(d.Length, a.Length) == 0 ? 0f : (float)Math.Min(d.Length, a.Length) / Math.Max(d.Length, a.Length);
+        f[19] = Sets.SymmetricDifferenceCount(d.Numbers, a.Numbers);
+        f[20] = Sets.SymmetricDifferenceCount(d.Latin, a.Latin);
+        f[21] = d.Negated == a.Negated ? 0f : 1f;
+        f[22] = Features.Metadata.DomainCompatibility(a.Domain, d.Domain);
+        f[23] = d.Region.Length == 0 || a.Region.Length == 0 ? PairFeatures.Unknown : d.Region == a.Region ? 1f : 0f;
+        f[24] = d.Maturity == 0 || a.Maturity == 0 ? PairFeatures.UnknownMaturity : a.Maturity - d.Maturity;
+    }
+
+    /// <summary>The straightforward merge-based definition of one (demand, achievement) row, columns 0–1 and
+    /// 4–24 (the list columns 2–3 are set by <see cref="Compute"/>). Kept as the reference the fast path is
+    /// tested against.</summary>
+    internal void ComputeRowReference(PreparedProfile demand, PreparedProfile achievement, Span<float> f)
     {
         var d = demand.Profile;
         var a = achievement.Profile;
@@ -183,15 +350,7 @@ internal sealed class PairFeatureExtractor
         f[14] = Sets.Jaccard(sharedBigrams, d.Bigrams.Length, a.Bigrams.Length);
         f[15] = maxUnmatched;
 
-        f[16] = d.Length;
-        f[17] = a.Length;
-        f[18] = Math.Max(d.Length, a.Length) == 0 ? 0f : (float)Math.Min(d.Length, a.Length) / Math.Max(d.Length, a.Length);
-        f[19] = Sets.SymmetricDifferenceCount(d.Numbers, a.Numbers);
-        f[20] = Sets.SymmetricDifferenceCount(d.Latin, a.Latin);
-        f[21] = d.Negated == a.Negated ? 0f : 1f;
-        f[22] = Metadata.DomainCompatibility(a.Domain, d.Domain);
-        f[23] = d.Region.Length == 0 || a.Region.Length == 0 ? PairFeatures.Unknown : d.Region == a.Region ? 1f : 0f;
-        f[24] = d.Maturity == 0 || a.Maturity == 0 ? PairFeatures.UnknownMaturity : a.Maturity - d.Maturity;
+        Metadata(d, a, f);
     }
 
     /// <summary>BM25 of the query's words against the document's terms (words and sub-words), plus the idf mass

@@ -147,6 +147,7 @@ internal sealed class ProfileBuilder
             TitleWords = [.. titleWords.Order()],
             KeywordWords = [.. keywordWords.Order()],
             Keywords = record.KeywordStrings,
+            KeywordBigrams = [.. record.KeywordStrings.Select(BigramsOf)],
             Text = allText,
             Chars = [.. chars.Order()],
             Bigrams = [.. bigrams.Order()],
@@ -158,6 +159,20 @@ internal sealed class ProfileBuilder
             Region = record.Region,
             Maturity = record.Maturity,
         };
+    }
+
+    private static int[] BigramsOf(string text)
+    {
+        var bigrams = new HashSet<int>();
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            if (char.IsLetterOrDigit(text[i]) && char.IsLetterOrDigit(text[i + 1]))
+            {
+                bigrams.Add((text[i] << 16) | text[i + 1]);
+            }
+        }
+
+        return [.. bigrams.Order()];
     }
 
     private static (int[] Keys, int[] Values) Sorted(Dictionary<int, int> counts)

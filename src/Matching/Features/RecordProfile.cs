@@ -25,6 +25,9 @@ internal sealed class RecordProfile
     /// <summary>Normalised keywords as whole strings.</summary>
     public required string[] Keywords { get; init; }
 
+    /// <summary>The letter/digit bigrams of each keyword: a keyword can only be in a text holding all of them.</summary>
+    public required int[][] KeywordBigrams { get; init; }
+
     /// <summary>The whole normalised text (title, keywords, body), for verbatim keyword checks.</summary>
     public required string Text { get; init; }
 

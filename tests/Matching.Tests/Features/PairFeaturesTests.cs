@@ -150,3 +150,60 @@ public sealed class MetadataTests
     public void DomainCompatibility_Examples(string field, string industry, float expected) =>
         Assert.That(Metadata.DomainCompatibility(field, industry), Is.EqualTo(expected));
 }
+
+public sealed class PairFeatureExtractorTests
+{
+    [Test]
+    public void Compute_FastPath_EqualsReferenceDefinitionBitForBit_BothDirections()
+    {
+        var space = FeatureSpace.Build(SampleEvent.Achievements, SampleEvent.Demands);
+        var n = PairFeatures.Count;
+        var achievements = SampleEvent.Achievements.Select(a => space.Achievement(a.Id)).ToList();
+        var demands = SampleEvent.Demands.Select(d => space.Demand(d.Id)).ToList();
+        var reference = new float[n];
+        var checkedPairs = 0;
+
+        foreach (var demand in demands)
+        {
+            var rows = new float[achievements.Count * n];
+            space.Extractor.Compute(demand, achievements, rows);
+            for (var i = 0; i < achievements.Count; i++)
+            {
+                space.Extractor.ComputeRowReference(demand, achievements[i], reference);
+                reference[2] = rows[(i * n) + 2];
+                reference[3] = rows[(i * n) + 3];
+                Assert.That(rows.AsSpan(i * n, n).ToArray(), Is.EqualTo(reference), $"{SampleEvent.Demands[demands.IndexOf(demand)].Id} × {SampleEvent.Achievements[i].Id}");
+                checkedPairs++;
+            }
+        }
+
+        foreach (var achievement in achievements.Take(20))
+        {
+            var rows = new float[demands.Count * n];
+            space.Extractor.Compute(achievement, demands, rows, demandIsQuery: false);
+            for (var i = 0; i < demands.Count; i++)
+            {
+                space.Extractor.ComputeRowReference(demands[i], achievement, reference);
+                reference[2] = rows[(i * n) + 2];
+                reference[3] = rows[(i * n) + 3];
+                Assert.That(rows.AsSpan(i * n, n).ToArray(), Is.EqualTo(reference));
+                checkedPairs++;
+            }
+        }
+
+        Assert.That(checkedPairs, Is.EqualTo((60 * 120) + (20 * 60)));
+    }
+
+    [Test]
+    public void Compute_AdHocQueryWithUnseenTerms_NoOutOfRange()
+    {
+        var space = FeatureSpace.Build(TestRecords.Achievements, TestRecords.Demands);
+        var adHoc = space.PrepareDemand(new Demand { Id = "X", Title = "量子点发光二极管的封装工艺", Keywords = ["量子点", "锂离子电池"] });
+        var rows = new float[4 * PairFeatures.Count];
+
+        space.Extractor.Compute(adHoc, [.. TestRecords.Achievements.Select(a => space.Achievement(a.Id))], rows);
+
+        Assert.That(rows, Has.None.NaN);
+        Assert.That(rows[PairFeatures.Names.ToList().IndexOf("keyword_exact")], Is.EqualTo(0.5f), "锂离子电池 is in A1");
+    }
+}
