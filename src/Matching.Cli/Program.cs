@@ -18,6 +18,8 @@ internal static class Program
             IndexCommand.Create(host),
             EvaluateCommand.Create(host),
             TrainCommand.Create(host),
+            AgendaCommand.Create(host),
+            ExplainCommand.Create(host),
         };
 
         var parse = root.Parse(args);

@@ -1,10 +1,13 @@
 using System.CommandLine;
+using System.Globalization;
+using Matching.Aggregation;
 using Matching.Engine;
 using Matching.Reporting;
+using Matching.Scheduling;
 
 namespace Matching.Cli.Commands;
 
-/// <summary><c>matching match</c>: ranked recommendations both ways for a whole event.</summary>
+/// <summary><c>matching match</c>: recommendations both ways, university–enterprise pairs, agenda and report.</summary>
 internal static class MatchCommand
 {
     public static string SampleDirectory => Path.Combine(AppContext.BaseDirectory, "sample");
@@ -26,10 +29,17 @@ internal static class MatchCommand
             DefaultValueFactory = _ => "default",
             HelpName = "FILE|none",
         };
+        var options = new Option<string?>("--options") { Description = "Event rules (JSON): title, hard filters, soft preferences, pair filters, agenda shape. See the README.", HelpName = "FILE" };
+        var capacityFile = new Option<string?>("--capacity-file") { Description = "CSV organization,capacity,unavailable_slots for the agenda.", HelpName = "FILE" };
+        var slots = new Option<int?>("--slots") { Description = "Agenda slots (overrides the options file; default 8).", HelpName = "N" };
+        var tables = new Option<int?>("--tables") { Description = "Agenda tables (overrides the options file; default 20).", HelpName = "T" };
+        var defaultCapacity = new Option<int?>("--default-capacity") { Description = "Meetings an organisation can staff unless the capacity file says otherwise (default 4).", HelpName = "K" };
+        var noAgenda = new Option<bool>("--no-agenda") { Description = "Plan no meeting agenda." };
 
-        var command = new Command("match", "Recommend achievements for every demand and demands for every achievement; writes demand_matches.csv, achievement_matches.csv and run.trec.")
+        var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
+            options, capacityFile, slots, tables, defaultCapacity, noAgenda,
         };
 
         command.SetAction(parse => host.Execute(() =>
@@ -47,11 +57,15 @@ internal static class MatchCommand
                 throw new UsageException("give both --achievements and --demands (or neither, for the sample event)");
             }
 
+            var eventOptions = parse.GetValue(options) is { } optionsPath ? EventOptions.Load(optionsPath) : new EventOptions();
+            eventOptions = WithAgendaOverrides(eventOptions, parse.GetValue(slots), parse.GetValue(tables), parse.GetValue(defaultCapacity), parse.GetValue(noAgenda));
+            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? EventOutputWriter.ReadCapacities(capacityPath) : [];
+
             var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
             var achievementList = host.ReadAchievements(achievementsPath, readOptions);
             var demandList = host.ReadDemands(demandsPath, readOptions);
             var ranker = EvaluateCommand.LoadModel(parse.GetValue(model)!, host);
-            var options = new EngineOptions
+            var engineOptions = new EngineOptions
             {
                 IndexPath = parse.GetValue(index),
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
@@ -59,24 +73,60 @@ internal static class MatchCommand
             };
 
             var k = parse.GetValue(topK);
-            using var engine = MatchingEngine.Create(achievementList, demandList, options);
-            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} both ways ({(ranker is null ? "BM25" : "BM25 top " + options.RerankDepth + ", reranked")})");
-            var matches = engine.MatchAll(demandList, achievementList, k);
-            var files = MatchOutputWriter.Write(
+            using var engine = MatchingEngine.Create(achievementList, demandList, engineOptions);
+            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} both ways ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
+            var result = EventPlanner.Plan(engine, demandList, achievementList, eventOptions, k, capacities);
+            var files = EventOutputWriter.Write(
                 parse.GetValue(output)!,
-                matches,
+                result,
                 engine.Achievements().ToDictionary(a => a.Id, StringComparer.Ordinal),
-                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal),
-                ranker is null ? MatchOutputWriter.RunTag : MatchOutputWriter.RerankedRunTag);
+                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal));
             foreach (var file in files)
             {
                 host.Out.WriteLine(file);
             }
 
-            var strong = matches.ByDemand.Count(q => q.Candidates.Count > 0);
-            host.Log($"{strong} of {demandList.Count} demands have at least one recommended achievement");
+            var summary = result.Report.Summary;
+            host.Log($"{summary.DemandsWithStrongMatch} of {summary.Demands} demands have a strong match (strength ≥ {summary.StrongThreshold.ToString(CultureInfo.InvariantCulture)}); {result.Report.Pairs.Count} university–enterprise pairs");
+            if (result.Report.Agenda is { } agenda)
+            {
+                host.Log(AgendaCommand.Describe(agenda));
+            }
+
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static EventOptions WithAgendaOverrides(EventOptions options, int? slots, int? tables, int? defaultCapacity, bool noAgenda)
+    {
+        if (noAgenda)
+        {
+            return options with { Agenda = null };
+        }
+
+        if (options.Agenda is null && slots is null && tables is null && defaultCapacity is null)
+        {
+            return options;
+        }
+
+        var agenda = options.Agenda ?? new AgendaSettings();
+        agenda = agenda with
+        {
+            Slots = slots ?? agenda.Slots,
+            Tables = tables ?? agenda.Tables,
+            DefaultCapacity = defaultCapacity ?? agenda.DefaultCapacity,
+        };
+        var updated = options with { Agenda = agenda };
+        try
+        {
+            updated.Validate("command line");
+        }
+        catch (InputFormatException e)
+        {
+            throw new UsageException(e.Problem);
+        }
+
+        return updated;
     }
 }

@@ -13,7 +13,7 @@ internal sealed class RankingOptions
 
     public Option<string> Judgments { get; } = new("--judgments", "-j")
     {
-        Description = "TREC qrels: demand_id 0 achievement_id grade (grade > 0 relevant, 0 a judged non-relevant pair).",
+        Description = "Judgments: TREC qrels (demand_id 0 achievement_id grade; grade > 0 relevant, 0 a judged non-relevant pair), or an event outcome CSV (.csv: demand_id,achievement_id,outcome[,reason]; signed 3, project 2, met 1, declined 0).",
         Required = true,
         HelpName = "FILE",
     };
@@ -64,7 +64,9 @@ internal sealed class RankingOptions
         var demands = host.ReadDemands(parse.GetValue(Demands)!, readOptions);
         var judgmentsPath = parse.GetValue(Judgments)!;
         CommandHost.RequireFile(judgmentsPath, "--judgments");
-        var judgments = JudgmentReader.Read(judgmentsPath);
+        var judgments = judgmentsPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            ? OutcomeReader.Read(judgmentsPath)
+            : JudgmentReader.Read(judgmentsPath);
         IReadOnlyList<RunEntry>? candidates = null;
         if (parse.GetValue(Candidates) is { } runPath)
         {

@@ -32,7 +32,7 @@ public sealed class MatchingEngine : IDisposable
     private readonly RecordSearcher _demands;
     private readonly RankerModel? _ranker;
     private readonly int _rerankDepth;
-    private readonly Lazy<FeatureSpace>? _features;
+    private readonly Lazy<FeatureSpace> _features;
 
     private MatchingEngine(LuceneDirectory achievementDirectory, LuceneDirectory demandDirectory, EngineOptions options)
     {
@@ -41,13 +41,11 @@ public sealed class MatchingEngine : IDisposable
         _achievements = new RecordSearcher(achievementDirectory, RecordKind.Achievements, options.Analyzer, options.Retrieval);
         _demands = new RecordSearcher(demandDirectory, RecordKind.Demands, options.Analyzer, options.Retrieval);
         _ranker = options.Ranker;
+        Analyzer = options.Analyzer;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
         _rerankDepth = options.RerankDepth;
-        if (_ranker is not null)
-        {
-            // Profiles of every indexed record: the cached statistics pair features are computed from.
-            _features = new Lazy<FeatureSpace>(() => FeatureSpace.Build([.. Achievements()], [.. Demands()]));
-        }
+        // Profiles of every indexed record: the cached statistics pair features are computed from.
+        _features = new Lazy<FeatureSpace>(() => FeatureSpace.Build([.. Achievements()], [.. Demands()]));
     }
 
     /// <summary>Whether results are reranked by a learned model (otherwise BM25 order).</summary>
@@ -120,40 +118,73 @@ public sealed class MatchingEngine : IDisposable
     }
 
     /// <summary>The best achievements for a demand, best first: BM25 candidates, reranked when a ranker is set.</summary>
-    public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10)
-    {
-        var query = QueryText.From(demand);
-        if (_ranker is null)
-        {
-            return _achievements.Search(query, topK);
-        }
+    public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10) =>
+        _achievements.WithMatchedTerms(QueryText.From(demand), RankDemand(demand, topK));
 
-        var candidates = _achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
-        var space = _features!.Value;
-        var features = space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), [.. candidates.Select(c => c.Id)]);
-        return _achievements.WithMatchedTerms(query, Rerank(candidates, features, topK));
-    }
+    /// <summary>The best demands for an achievement, best first: BM25 candidates, reranked when a ranker is set.</summary>
+    public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10) =>
+        _demands.WithMatchedTerms(QueryText.From(achievement), RankAchievement(achievement, topK));
 
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
         _achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false);
 
-    /// <summary>The best demands for an achievement, best first: BM25 candidates, reranked when a ranker is set.</summary>
-    public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10)
+    /// <summary>The ranked achievements for a demand without matched terms (those cost a term-vector read each).</summary>
+    internal IReadOnlyList<Candidate> RankDemand(Demand demand, int topK)
+    {
+        var query = QueryText.From(demand);
+        if (_ranker is null)
+        {
+            return _achievements.Search(query, topK, withMatchedTerms: false);
+        }
+
+        var candidates = _achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        return Rerank(candidates, FeaturesForDemand(demand, [.. candidates.Select(c => c.Id)]), topK);
+    }
+
+    /// <summary>The ranked demands for an achievement without matched terms.</summary>
+    internal IReadOnlyList<Candidate> RankAchievement(Achievement achievement, int topK)
     {
         var query = QueryText.From(achievement);
         if (_ranker is null)
         {
-            return _demands.Search(query, topK);
+            return _demands.Search(query, topK, withMatchedTerms: false);
         }
 
         var candidates = _demands.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
-        var space = _features!.Value;
+        var space = _features.Value;
         var features = space.ForAchievement(
             space.HasAchievement(achievement.Id) ? space.Achievement(achievement.Id) : space.PrepareAchievement(achievement),
             [.. candidates.Select(c => c.Id)]);
-        return _demands.WithMatchedTerms(query, Rerank(candidates, features, topK));
+        return Rerank(candidates, features, topK);
     }
+
+    /// <summary>Adds the matched terms to a demand's list.</summary>
+    internal IReadOnlyList<Candidate> WithMatchedTerms(Demand demand, IReadOnlyList<Candidate> candidates) =>
+        _achievements.WithMatchedTerms(QueryText.From(demand), candidates);
+
+    /// <summary>Adds the matched terms to an achievement's list.</summary>
+    internal IReadOnlyList<Candidate> WithMatchedTerms(Achievement achievement, IReadOnlyList<Candidate> candidates) =>
+        _demands.WithMatchedTerms(QueryText.From(achievement), candidates);
+
+    /// <summary>Pair features of a demand against achievements (rows in the given order); needs a ranker.</summary>
+    internal float[] FeaturesForDemand(Demand demand, IReadOnlyList<string> achievementIds)
+    {
+        var space = _features.Value;
+        return space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), achievementIds);
+    }
+
+    /// <summary>Profiles of every indexed record, built on first use (also without a ranker, for explanations).</summary>
+    internal FeatureSpace Features => _features.Value;
+
+    /// <summary>BM25 candidates a ranker reorders per query.</summary>
+    internal int RerankDepth => _rerankDepth;
+
+    /// <summary>The ranker, when results are reranked.</summary>
+    internal RankerModel? Ranker => _ranker;
+
+    /// <summary>The analyzer the indexes were built with.</summary>
+    internal Text.AnalyzerKind Analyzer { get; }
 
     /// <summary>Orders candidates by model score (ties: BM25 order) and keeps the top k, scores replaced by the model's.</summary>
     private List<Candidate> Rerank(IReadOnlyList<Candidate> candidates, float[] features, int topK)

@@ -34,14 +34,33 @@ public static class MatchOutputWriter
         string runTag = RunTag)
     {
         using var output = new AtomicOutput(outDirectory);
+        var files = WriteTables(output, matches, achievements, demands, runTag, strengths: null);
+        output.Commit();
+        return files;
+    }
+
+    /// <summary>Writes the three tables into an open atomic output (committed by the caller).</summary>
+    internal static IReadOnlyList<string> WriteTables(
+        AtomicOutput output,
+        BatchMatches matches,
+        IReadOnlyDictionary<string, Achievement> achievements,
+        IReadOnlyDictionary<string, Demand> demands,
+        string runTag,
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? strengths)
+    {
+        string[] header = ["demand_id", "rank", "achievement_id", "score", "matched_terms", "demand_title", "achievement_title", "achievement_organization"];
         output.WriteText(DemandMatchesFile, writer => WriteCsv(writer,
-            ["demand_id", "rank", "achievement_id", "score", "matched_terms", "demand_title", "achievement_title", "achievement_organization"],
-            matches.ByDemand.SelectMany(q => q.Candidates.Select(c => new[]
+            strengths is null ? header : [.. header, "strength"],
+            matches.ByDemand.SelectMany(q => q.Candidates.Select(c =>
             {
-                q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
-                demands.GetValueOrDefault(q.QueryId)?.Title ?? "",
-                achievements.GetValueOrDefault(c.Id)?.Title ?? "",
-                achievements.GetValueOrDefault(c.Id)?.Organization ?? "",
+                string[] row =
+                [
+                    q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
+                    demands.GetValueOrDefault(q.QueryId)?.Title ?? "",
+                    achievements.GetValueOrDefault(c.Id)?.Title ?? "",
+                    achievements.GetValueOrDefault(c.Id)?.Organization ?? "",
+                ];
+                return strengths is null ? row : [.. row, Score(strengths.GetValueOrDefault((q.QueryId, c.Id)))];
             }))));
         output.WriteText(AchievementMatchesFile, writer => WriteCsv(writer,
             ["achievement_id", "rank", "demand_id", "score", "matched_terms", "achievement_title", "demand_title", "demand_organization"],
@@ -53,7 +72,6 @@ public static class MatchOutputWriter
                 demands.GetValueOrDefault(c.Id)?.Organization ?? "",
             }))));
         output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag));
-        output.Commit();
         return [
             Path.Combine(output.Directory, DemandMatchesFile),
             Path.Combine(output.Directory, AchievementMatchesFile),
@@ -72,9 +90,9 @@ public static class MatchOutputWriter
 
     internal static string Score(double score) => score.ToString("0.000000", CultureInfo.InvariantCulture);
 
-    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void WriteCsv(TextWriter writer, string[] header, IEnumerable<string[]> rows)
+    internal static void WriteCsv(TextWriter writer, string[] header, IEnumerable<string[]> rows)
     {
         using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
         foreach (var name in header)

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Matching.Engine;
+
+namespace Matching.Cli.Commands;
+
+/// <summary><c>matching explain</c>: why an achievement does (or does not) fit a demand.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create(CommandHost host)
+    {
+        var demandId = new Option<string>("--demand") { Description = "Demand id.", Required = true, HelpName = "ID" };
+        var achievementId = new Option<string>("--achievement") { Description = "Achievement id.", Required = true, HelpName = "ID" };
+        var achievements = CommonOptions.Achievements("Achievements file (default: the sample event).");
+        var demands = CommonOptions.Demands("Demands file (default: the sample event).");
+        var model = new Option<string>("--model") { Description = "Reranker zip, or none. Default: the shipped model.", DefaultValueFactory = _ => "default", HelpName = "FILE|none" };
+        var analyzer = CommonOptions.Analyzer();
+        var encoding = CommonOptions.Encoding();
+        var sheet = CommonOptions.Sheet();
+
+        var command = new Command("explain", "Explain a demand–achievement pair: rank, scores, matched terms with highlighted passages, and the features that moved its score.")
+        {
+            demandId, achievementId, achievements, demands, model, analyzer, encoding, sheet,
+        };
+
+        command.SetAction(parse => host.Execute(() =>
+        {
+            var achievementsPath = parse.GetValue(achievements) ?? Path.Combine(MatchCommand.SampleDirectory, "achievements.csv");
+            var demandsPath = parse.GetValue(demands) ?? Path.Combine(MatchCommand.SampleDirectory, "demands.csv");
+            var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), "fail");
+            var achievementList = host.ReadAchievements(achievementsPath, readOptions);
+            var demandList = host.ReadDemands(demandsPath, readOptions);
+            var demand = demandList.FirstOrDefault(d => d.Id == parse.GetValue(demandId))
+                ?? throw new InputFormatException(demandsPath, 0, "id", "no demand with this id", parse.GetValue(demandId));
+            var achievement = achievementList.FirstOrDefault(a => a.Id == parse.GetValue(achievementId))
+                ?? throw new InputFormatException(achievementsPath, 0, "id", "no achievement with this id", parse.GetValue(achievementId));
+
+            using var engine = MatchingEngine.Create(achievementList, demandList, new EngineOptions
+            {
+                Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
+                Ranker = EvaluateCommand.LoadModel(parse.GetValue(model)!, host),
+            });
+            var x = EventPlanner.Explain(engine, demand, achievement);
+            var o = host.Out;
+            o.WriteLine($"需求 demand       {demand.Id}  {demand.Title}  ({demand.Organization})");
+            o.WriteLine($"成果 achievement  {achievement.Id}  {achievement.Title}  ({achievement.Organization})");
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"排名 rank         {(x.Rank is { } r ? r.ToString(CultureInfo.InvariantCulture) : $"not in the top {EventPlanner.FilterDepth}")}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"得分 score        {x.Score:0.000000}{(engine.IsReranking ? " (reranker)" : " (BM25)")}   BM25 {x.Bm25:0.000000}"));
+            o.WriteLine($"命中词 terms      {(x.Explanation.MatchedTerms.Count == 0 ? "(none)" : string.Join("、", x.Explanation.MatchedTerms))}");
+            foreach (var snippet in x.Explanation.Snippets)
+            {
+                var text = new StringBuilder();
+                foreach (var piece in snippet.Pieces)
+                {
+                    text.Append(piece.Highlighted ? $"【{piece.Text}】" : piece.Text);
+                }
+
+                o.WriteLine($"片段 {snippet.Field,-9} {text}");
+            }
+
+            if (x.Explanation.Contributions.Count > 0)
+            {
+                o.WriteLine("影响最大的特征 features that moved the score (vs. a typical candidate):");
+                foreach (var c in x.Explanation.Contributions)
+                {
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Contribution,9:+0.000;-0.000}  {c.Label}（{c.Feature} = {c.Value:0.###}）"));
+                }
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

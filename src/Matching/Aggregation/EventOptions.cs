@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Matching.Aggregation;
+
+/// <summary>An event's rules, read from the JSON options file (<c>matching match --options F</c>).</summary>
+/// <remarks>Every section is optional. Example:
+/// <code>
+/// {
+///   "title": "2026 长三角政产学研对接会",
+///   "hostRegion": "浙江",
+///   "strongMatch": 0.5,
+///   "hardFilters": { "maturityAtLeastRequired": true, "allowedIpTypes": ["发明专利"], "sameRegionRequiredFor": ["D012"] },
+///   "softPreferences": { "sameProvince": 0.05, "hostRegion": 0.03 },
+///   "filters": { "regions": ["浙江", "江苏"], "industries": [], "minPairScore": 0.2 },
+///   "agenda": { "slots": 8, "tables": 20, "defaultCapacity": 4 }
+/// }
+/// </code></remarks>
+public sealed record EventOptions
+{
+    /// <summary>Report title. Default "Matching event report".</summary>
+    public string Title { get; init; } = "科技成果与技术需求对接报告";
+
+    /// <summary>The host region (province), for the host-region preference.</summary>
+    public string HostRegion { get; init; } = "";
+
+    /// <summary>Strength (0–1) from which a recommendation counts as a strong match. Default 0.5.</summary>
+    public double StrongMatch { get; init; } = 0.5;
+
+    /// <summary>Pairs that are never recommended.</summary>
+    public HardFilters HardFilters { get; init; } = new();
+
+    /// <summary>Strength bonuses.</summary>
+    public SoftPreferences SoftPreferences { get; init; } = new();
+
+    /// <summary>Which university–enterprise pairs the pair list and agenda keep.</summary>
+    public PairFilters Filters { get; init; } = new();
+
+    /// <summary>The agenda's shape; null to plan no agenda.</summary>
+    public AgendaSettings? Agenda { get; init; } = new();
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Reads an options file; errors name the file, line and JSON path.</summary>
+    /// <exception cref="InputFormatException">Malformed JSON, an unknown field or a value out of range.</exception>
+    public static EventOptions Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InputFormatException(path, 0, null, "file not found");
+        }
+
+        EventOptions? options;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            options = JsonSerializer.Deserialize<EventOptions>(stream, s_json);
+        }
+        catch (JsonException e)
+        {
+            var line = (int)(e.LineNumber ?? -1) + 1;
+            throw new InputFormatException(path, line, e.Path, e.Message.Split(" Path:")[0], inner: e);
+        }
+
+        options ??= new EventOptions();
+        options.Validate(path);
+        return options;
+    }
+
+    /// <summary>Checks every value; <paramref name="source"/> names where they came from in the error.</summary>
+    /// <exception cref="InputFormatException">Values out of range, all named in one message.</exception>
+    public void Validate(string source)
+    {
+        var problems = new List<(string Field, string Problem)>();
+        if (StrongMatch is < 0 or > 1)
+        {
+            problems.Add(("strongMatch", "must be between 0 and 1"));
+        }
+
+        if (SoftPreferences.SameProvince is < 0 or > 1 || SoftPreferences.HostRegion is < 0 or > 1)
+        {
+            problems.Add(("softPreferences", "bonuses must be between 0 and 1"));
+        }
+
+        if (Filters.MinPairScore < 0)
+        {
+            problems.Add(("filters.minPairScore", "must not be negative"));
+        }
+
+        if (Agenda is { } agenda && (agenda.Slots < 1 || agenda.Tables < 1 || agenda.DefaultCapacity < 0))
+        {
+            problems.Add(("agenda", "slots and tables must be at least 1, defaultCapacity at least 0"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InputFormatException(source, 0, problems[0].Field,
+                string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}")));
+        }
+    }
+}
+
+/// <summary>Pairs that are never recommended, whatever their score.</summary>
+public sealed record HardFilters
+{
+    /// <summary>When both are stated, the achievement's maturity must reach the demand's required maturity. Default true.</summary>
+    public bool MaturityAtLeastRequired { get; init; } = true;
+
+    /// <summary>Only achievements whose IP type contains one of these (empty: any; an unstated IP type passes).</summary>
+    public IReadOnlyList<string> AllowedIpTypes { get; init; } = [];
+
+    /// <summary>Demand ids that insist on a university in their own province (also: a demand column 限本地/限定地区 = 是).</summary>
+    public IReadOnlyList<string> SameRegionRequiredFor { get; init; } = [];
+}
+
+/// <summary>Strength bonuses (added to the 0–1 strength, capped at 1) that reorder close calls.</summary>
+public sealed record SoftPreferences
+{
+    /// <summary>Bonus when university and enterprise are in the same province. Default 0.05.</summary>
+    public double SameProvince { get; init; } = 0.05;
+
+    /// <summary>Bonus when the university is in the host region. Default 0.</summary>
+    public double HostRegion { get; init; }
+}
+
+/// <summary>Filters of the university–enterprise pair list.</summary>
+public sealed record PairFilters
+{
+    /// <summary>Keep only demands from these regions (empty: all).</summary>
+    public IReadOnlyList<string> Regions { get; init; } = [];
+
+    /// <summary>Keep only demands from these industries (empty: all).</summary>
+    public IReadOnlyList<string> Industries { get; init; } = [];
+
+    /// <summary>Drop pairs scoring below this. Default 0.5: a pair is listed (and can get a meeting) when its
+    /// evidence adds up to at least one coin-flip match.</summary>
+    public double MinPairScore { get; init; } = 0.5;
+}
+
+/// <summary>The agenda's shape in the options file.</summary>
+public sealed record AgendaSettings
+{
+    /// <summary>Meeting slots. Default 8.</summary>
+    public int Slots { get; init; } = 8;
+
+    /// <summary>Tables. Default 20.</summary>
+    public int Tables { get; init; } = 20;
+
+    /// <summary>Meetings an organisation can staff unless a capacity file says otherwise. Default 4.</summary>
+    public int DefaultCapacity { get; init; } = 4;
+}

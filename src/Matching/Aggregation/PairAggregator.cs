@@ -1,0 +1,134 @@
+using Matching.Engine;
+using Matching.Features;
+
+namespace Matching.Aggregation;
+
+/// <summary>Turns achievement–demand recommendations into university–enterprise pairs.</summary>
+/// <remarks>
+/// <para><b>Strength.</b> A recommendation's score is mapped to a 0–1 strength comparable across demands: with
+/// the reranker, the logistic of its score (LambdaRank scores are log-odds-like: 0 ↦ 0.5); with BM25 alone,
+/// the score divided by the event's best score. Soft preferences then add their bonuses (capped at 1).</para>
+/// <para><b>Pair score.</b> For a university U and an enterprise E, take every recommendation of one of U's
+/// achievements for one of E's demands (each achievement–demand pair once, at its strongest), sort by
+/// strength s₁ ≥ s₂ ≥ …, and score s₁ + ½s₂ + ¼s₃ + …: the best match counts fully, further ones add
+/// evidence with diminishing weight, so one excellent match beats many weak ones.</para>
+/// </remarks>
+public static class PairAggregator
+{
+    /// <summary>Weight of each further evidence pair relative to the previous one.</summary>
+    public const double Decay = 0.5;
+
+    /// <summary>The strength of a score.</summary>
+    /// <param name="score">A reranker or BM25 score.</param>
+    /// <param name="reranked">Whether the score comes from the reranker.</param>
+    /// <param name="bestBm25">The event's best BM25 score (BM25 only).</param>
+    public static double Strength(double score, bool reranked, double bestBm25) =>
+        reranked ? 1 / (1 + Math.Exp(-score)) : bestBm25 > 0 ? Math.Clamp(score / bestBm25, 0, 1) : 0;
+
+    /// <summary>Strength bonus of a pair from the soft preferences.</summary>
+    public static double Bonus(Demand demand, Achievement achievement, EventOptions options)
+    {
+        var bonus = 0.0;
+        var demandRegion = Metadata.Region(demand.Region);
+        var achievementRegion = Metadata.Region(achievement.Region);
+        if (demandRegion.Length > 0 && demandRegion == achievementRegion)
+        {
+            bonus += options.SoftPreferences.SameProvince;
+        }
+
+        if (options.HostRegion.Length > 0 && achievementRegion.Length > 0 && achievementRegion == Metadata.Region(options.HostRegion))
+        {
+            bonus += options.SoftPreferences.HostRegion;
+        }
+
+        return bonus;
+    }
+
+    /// <summary>Whether the hard filters allow recommending <paramref name="achievement"/> for <paramref name="demand"/>.</summary>
+    public static bool Allows(Demand demand, Achievement achievement, EventOptions options)
+    {
+        var filters = options.HardFilters;
+        if (filters.MaturityAtLeastRequired)
+        {
+            var required = Metadata.MaturityLevel(demand.RequiredMaturity);
+            var offered = Metadata.MaturityLevel(achievement.Maturity);
+            if (required > 0 && offered > 0 && offered < required)
+            {
+                return false;
+            }
+        }
+
+        if (filters.AllowedIpTypes.Count > 0 && achievement.IpType.Length > 0
+            && !filters.AllowedIpTypes.Any(t => achievement.IpType.Contains(t, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        if (InsistsOnRegion(demand, options))
+        {
+            var region = Metadata.Region(demand.Region);
+            return region.Length == 0 || Metadata.Region(achievement.Region) == region;
+        }
+
+        return true;
+    }
+
+    private static readonly string[] s_insistColumns = ["限本地", "限定地区", "地区限定", "仅限本省", "region_required"];
+    private static readonly string[] s_yes = ["是", "yes", "y", "true", "1", "限", "必须"];
+
+    private static bool InsistsOnRegion(Demand demand, EventOptions options) =>
+        options.HardFilters.SameRegionRequiredFor.Contains(demand.Id)
+        || demand.Extra.Any(kv => s_insistColumns.Contains(kv.Key.Trim(), StringComparer.OrdinalIgnoreCase)
+            && s_yes.Contains(kv.Value.Trim(), StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Aggregates recommendations (demand → achievements, strengths already final) into pairs, best first.</summary>
+    public static IReadOnlyList<PairScore> Aggregate(
+        IEnumerable<(Demand Demand, Achievement Achievement, int Rank, double Strength)> recommendations,
+        EventOptions options)
+    {
+        var filters = options.Filters;
+        var best = new Dictionary<(string, string), (Demand Demand, Achievement Achievement, int Rank, double Strength)>();
+        foreach (var r in recommendations)
+        {
+            if (filters.Regions.Count > 0 && !filters.Regions.Any(x => Metadata.Region(x) == Metadata.Region(r.Demand.Region)))
+            {
+                continue;
+            }
+
+            if (filters.Industries.Count > 0 && !filters.Industries.Contains(r.Demand.Industry))
+            {
+                continue;
+            }
+
+            var key = (r.Demand.Id, r.Achievement.Id);
+            if (!best.TryGetValue(key, out var existing) || existing.Strength < r.Strength)
+            {
+                best[key] = r;
+            }
+        }
+
+        return [.. best.Values
+            .GroupBy(r => (University: OrganizationOf(r.Achievement), Enterprise: OrganizationOf(r.Demand)))
+            .Select(g =>
+            {
+                var evidence = g
+                    .OrderByDescending(r => r.Strength)
+                    .ThenBy(r => r.Demand.Id, StringComparer.Ordinal)
+                    .ThenBy(r => r.Achievement.Id, StringComparer.Ordinal)
+                    .Select(r => new PairEvidence(r.Demand.Id, r.Demand.Title, r.Achievement.Id, r.Achievement.Title, r.Rank, Math.Round(r.Strength, 6)))
+                    .ToList();
+                var score = evidence.Select((e, i) => e.Strength * Math.Pow(Decay, i)).Sum();
+                return new PairScore(g.Key.University, g.Key.Enterprise, Math.Round(score, 6), evidence);
+            })
+            .Where(p => p.Score >= filters.MinPairScore)
+            .OrderByDescending(p => p.Score)
+            .ThenBy(p => p.University, StringComparer.Ordinal)
+            .ThenBy(p => p.Enterprise, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The organisation of a record, or a placeholder naming the record when none is stated.</summary>
+    public static string OrganizationOf(Achievement a) => a.Organization.Length > 0 ? a.Organization : $"（未填写单位：{a.Id}）";
+
+    /// <summary>The organisation of a demand, or a placeholder naming it when none is stated.</summary>
+    public static string OrganizationOf(Demand d) => d.Organization.Length > 0 ? d.Organization : $"（未填写单位：{d.Id}）";
+}

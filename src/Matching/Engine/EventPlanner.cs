@@ -1,0 +1,234 @@
+using Matching.Aggregation;
+using Matching.Features;
+using Matching.Ranking;
+using Matching.Reporting;
+using Matching.Retrieval;
+using Matching.Scheduling;
+
+namespace Matching.Engine;
+
+/// <summary>Everything a matching run produces for an event.</summary>
+/// <param name="Matches">Recommendations both ways, after the event's hard filters and preferences.</param>
+/// <param name="Report">The report model (pairs, cards with explanations, summary, agenda).</param>
+/// <param name="Strengths">Strength (0–1, bonuses included) of every demand → achievement recommendation, by (demand, achievement).</param>
+/// <param name="Reranked">Whether a learned ranker ordered the results.</param>
+public sealed record EventResult(
+    BatchMatches Matches,
+    EventReport Report,
+    IReadOnlyDictionary<(string DemandId, string AchievementId), double> Strengths,
+    bool Reranked);
+
+/// <summary>Runs an event: recommendations both ways under the event's rules, university–enterprise pairs,
+/// explanations and the meeting agenda.</summary>
+public static class EventPlanner
+{
+    /// <summary>Candidates considered per query before the hard filters cut and the top k is taken.</summary>
+    public const int FilterDepth = 50;
+
+    /// <summary>Plans the event.</summary>
+    /// <param name="engine">An engine over the event's records (with a ranker for reranked results).</param>
+    /// <param name="demands">The demands, in the order the outputs list them.</param>
+    /// <param name="achievements">The achievements, in the order the outputs list them.</param>
+    /// <param name="options">The event's rules.</param>
+    /// <param name="topK">Recommendations kept per demand and per achievement.</param>
+    /// <param name="capacities">Per-organisation capacities and unavailable slots for the agenda.</param>
+    public static EventResult Plan(
+        MatchingEngine engine,
+        IReadOnlyList<Demand> demands,
+        IReadOnlyList<Achievement> achievements,
+        EventOptions options,
+        int topK = 10,
+        IReadOnlyList<OrganizationCapacity>? capacities = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        var demandById = demands.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var achievementById = achievements.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var reranked = engine.IsReranking;
+        var depth = Math.Max(topK, FilterDepth);
+
+        // Raw lists (no matched terms yet), both ways, kept to what the hard filters allow.
+        var byDemand = demands.Select(d => (Query: d, List: engine.RankDemand(d, depth)
+            .Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options)).ToList())).ToList();
+        var byAchievement = achievements.Select(a => (Query: a, List: engine.RankAchievement(a, depth)
+            .Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options)).ToList())).ToList();
+
+        var bestBm25 = reranked ? 0 : byDemand.SelectMany(x => x.List).Concat(byAchievement.SelectMany(x => x.List)).Select(c => c.Score).DefaultIfEmpty(0).Max();
+        double StrengthOf(Demand d, Achievement a, double score) =>
+            Math.Min(1, PairAggregator.Strength(score, reranked, bestBm25) + PairAggregator.Bonus(d, a, options));
+
+        var strengths = new Dictionary<(string, string), double>();
+        var demandMatches = new List<QueryMatches>();
+        foreach (var (demand, list) in byDemand)
+        {
+            var top = Reorder(list, c => StrengthOf(demand, achievementById[c.Id], c.Score), topK);
+            foreach (var (candidate, strength) in top)
+            {
+                strengths[(demand.Id, candidate.Id)] = strength;
+            }
+
+            demandMatches.Add(new QueryMatches(demand.Id, engine.WithMatchedTerms(demand, [.. top.Select(x => x.Candidate)])));
+        }
+
+        var achievementMatches = new List<QueryMatches>();
+        var reverse = new List<(Demand, Achievement, int, double)>();
+        foreach (var (achievement, list) in byAchievement)
+        {
+            var top = Reorder(list, c => StrengthOf(demandById[c.Id], achievement, c.Score), topK);
+            achievementMatches.Add(new QueryMatches(achievement.Id, engine.WithMatchedTerms(achievement, [.. top.Select(x => x.Candidate)])));
+            reverse.AddRange(top.Select(x => (demandById[x.Candidate.Id], achievement, x.Candidate.Rank, x.Strength)));
+        }
+
+        var forward = demandMatches.SelectMany(q => q.Candidates.Select(c =>
+            (demandById[q.QueryId], achievementById[c.Id], c.Rank, strengths[(q.QueryId, c.Id)])));
+        var pairs = PairAggregator.Aggregate(forward.Concat(reverse), options);
+
+        var cards = Cards(engine, demands, demandMatches, achievementById, strengths, byDemand.ToDictionary(x => x.Query.Id, x => x.List));
+        Agenda? agenda = null;
+        if (options.Agenda is { } settings)
+        {
+            agenda = AgendaPlanner.Plan(
+                [.. pairs.Select(p => new MeetingRequest(p.University, p.Enterprise, p.Score))],
+                new AgendaOptions
+                {
+                    Slots = settings.Slots,
+                    Tables = settings.Tables,
+                    DefaultCapacity = settings.DefaultCapacity,
+                    Capacities = capacities ?? [],
+                });
+        }
+
+        var report = new EventReport
+        {
+            Title = options.Title,
+            Summary = Summary(demands, achievements, demandMatches, strengths, options.StrongMatch),
+            Pairs = pairs,
+            Demands = cards,
+            Agenda = agenda,
+            Method = reranked ? $"BM25 top {engine.RerankDepth} reranked by a LambdaRank model (features {engine.Ranker!.Metadata.FeatureHash})" : "BM25",
+        };
+        return new EventResult(new BatchMatches(demandMatches, achievementMatches), report, strengths, reranked);
+    }
+
+    /// <summary>Explains any demand–achievement pair, recommended or not.</summary>
+    public static PairExplanation Explain(MatchingEngine engine, Demand demand, Achievement achievement)
+    {
+        var list = engine.RankDemand(demand, Math.Max(FilterDepth, engine.RerankDepth)).ToList();
+        var index = list.FindIndex(c => c.Id == achievement.Id);
+        int? rank = index >= 0 ? index + 1 : null;
+        var ids = list.Select(c => c.Id).ToList();
+        if (index < 0)
+        {
+            ids.Add(achievement.Id);
+            index = ids.Count - 1;
+        }
+
+        var candidate = engine.WithMatchedTerms(demand, [new Candidate(achievement.Id, rank ?? 0, 0, [])])[0];
+        using var highlighter = new SnippetHighlighter(engine.Analyzer);
+        var snippets = highlighter.Highlight("title", achievement.Title, candidate.MatchedTerms, 1)
+            .Concat(highlighter.Highlight("abstract", achievement.Abstract, candidate.MatchedTerms, 2))
+            .ToList();
+
+        var space = engine.Features;
+        var rows = space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), ids);
+        var bm25 = rows[index * PairFeatures.Count];
+        double score = bm25;
+        IReadOnlyList<FeatureContribution> contributions = [];
+        if (engine.Ranker is { } ranker)
+        {
+            var scores = new float[ids.Count];
+            ranker.Score(rows, ids.Count, scores);
+            score = scores[index];
+            contributions = PairExplainer.Explain(ranker, rows, ids.Count, index, top: 8);
+        }
+        else if (index < list.Count)
+        {
+            score = list[index].Score;
+        }
+
+        return new PairExplanation(demand, achievement, rank, score, bm25, new Explanation(candidate.MatchedTerms, snippets, contributions));
+    }
+
+    /// <summary>Keeps the top k by strength (ties: the ranker's order), ranks renumbered.</summary>
+    private static List<(Candidate Candidate, double Strength)> Reorder(List<Candidate> list, Func<Candidate, double> strength, int topK) =>
+        [.. list
+            .Select((c, i) => (Candidate: c, Strength: strength(c), Index: i))
+            .OrderByDescending(x => x.Strength)
+            .ThenBy(x => x.Index)
+            .Take(topK)
+            .Select((x, rank) => (x.Candidate with { Rank = rank + 1 }, x.Strength))];
+
+    private static List<DemandCard> Cards(
+        MatchingEngine engine,
+        IReadOnlyList<Demand> demands,
+        List<QueryMatches> matches,
+        Dictionary<string, Achievement> achievements,
+        Dictionary<(string, string), double> strengths,
+        Dictionary<string, List<Candidate>> lists)
+    {
+        using var highlighter = new SnippetHighlighter(engine.Analyzer);
+        var cards = new List<DemandCard>();
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            var top = matches[i].Candidates;
+            float[]? rows = null;
+            List<string> ids = [.. lists[demand.Id].Select(c => c.Id)];
+            if (engine.Ranker is not null && ids.Count > 0)
+            {
+                rows = engine.FeaturesForDemand(demand, ids);
+            }
+
+            cards.Add(new DemandCard(demand, [.. top.Select(c =>
+            {
+                var achievement = achievements[c.Id];
+                var snippets = highlighter.Highlight("title", achievement.Title, c.MatchedTerms, 1)
+                    .Concat(highlighter.Highlight("abstract", achievement.Abstract, c.MatchedTerms, 2))
+                    .ToList();
+                var contributions = rows is null
+                    ? []
+                    : PairExplainer.Explain(engine.Ranker!, rows, ids.Count, ids.IndexOf(c.Id));
+                return new Recommendation(achievement, c.Rank, c.Score, strengths[(demand.Id, c.Id)], new Explanation(c.MatchedTerms, snippets, contributions));
+            })]));
+        }
+
+        return cards;
+    }
+
+    private static ReportSummary Summary(
+        IReadOnlyList<Demand> demands,
+        IReadOnlyList<Achievement> achievements,
+        List<QueryMatches> matches,
+        Dictionary<(string, string), double> strengths,
+        double strong)
+    {
+        var hasStrong = matches.ToDictionary(
+            q => q.QueryId,
+            q => q.Candidates.Count > 0 && strengths[(q.QueryId, q.Candidates[0].Id)] >= strong,
+            StringComparer.Ordinal);
+
+        List<CoverageRow> Coverage(Func<Demand, string> key) => [.. demands
+            .GroupBy(d => key(d) is { Length: > 0 } k ? k : "未填写")
+            .Select(g => new CoverageRow(g.Key, g.Count(), g.Count(d => hasStrong[d.Id])))
+            .OrderByDescending(r => r.Demands)
+            .ThenBy(r => r.Name, StringComparer.Ordinal)];
+
+        return new ReportSummary(
+            achievements.Count,
+            demands.Count,
+            achievements.Select(PairAggregator.OrganizationOf).Distinct().Count(),
+            demands.Select(PairAggregator.OrganizationOf).Distinct().Count(),
+            hasStrong.Values.Count(x => x),
+            strong,
+            Coverage(d => d.Industry),
+            Coverage(d => Metadata.Region(d.Region)));
+    }
+}
+
+/// <summary>Why one achievement is (or is not) recommended for one demand.</summary>
+/// <param name="Demand">The demand.</param>
+/// <param name="Achievement">The achievement.</param>
+/// <param name="Rank">Its rank among the demand's candidates, or null when outside the first <see cref="EventPlanner.FilterDepth"/>.</param>
+/// <param name="Score">The ranking score (reranker, or BM25 without one).</param>
+/// <param name="Bm25">The pair's own BM25 (demand words against the achievement).</param>
+/// <param name="Explanation">Matched terms, snippets and feature contributions.</param>
+public sealed record PairExplanation(Demand Demand, Achievement Achievement, int? Rank, double Score, double Bm25, Explanation Explanation);

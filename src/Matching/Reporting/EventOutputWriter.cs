@@ -1,0 +1,86 @@
+using Matching.Engine;
+using Matching.Scheduling;
+
+namespace Matching.Reporting;
+
+/// <summary>Writes an event run's files, all or nothing: the match tables and run, <c>pairs.csv</c>, the
+/// agenda (<c>agenda_by_slot.csv</c>, <c>agenda_by_organization.csv</c>), and the report as
+/// <c>report.html</c>, <c>report.xlsx</c> and <c>report.json</c>.</summary>
+public static class EventOutputWriter
+{
+    /// <summary>University–enterprise pairs.</summary>
+    public const string PairsFile = "pairs.csv";
+
+    /// <summary>The agenda by slot and table.</summary>
+    public const string AgendaBySlotFile = "agenda_by_slot.csv";
+
+    /// <summary>The agenda per organisation.</summary>
+    public const string AgendaByOrganizationFile = "agenda_by_organization.csv";
+
+    /// <summary>The self-contained HTML report.</summary>
+    public const string HtmlFile = "report.html";
+
+    /// <summary>The workbook, a sheet per table.</summary>
+    public const string WorkbookFile = "report.xlsx";
+
+    /// <summary>The report as JSON.</summary>
+    public const string JsonFile = "report.json";
+
+    /// <summary>The agenda workbook <c>matching agenda</c> writes.</summary>
+    public const string AgendaWorkbookFile = "agenda.xlsx";
+
+    /// <summary>Reads a capacity CSV (<c>organization,capacity,unavailable_slots</c>; Chinese headers too).</summary>
+    /// <exception cref="InputFormatException">A bad number, negative capacity, duplicate organisation or slot &lt; 1.</exception>
+    public static IReadOnlyList<OrganizationCapacity> ReadCapacities(string path) => CapacityReader.Read(path);
+
+    /// <summary>Writes an agenda alone (by slot, by organisation, workbook) into <paramref name="outDirectory"/>, all or nothing.</summary>
+    public static IReadOnlyList<string> WriteAgenda(string outDirectory, Agenda agenda)
+    {
+        using var output = new AtomicOutput(outDirectory);
+        output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda));
+        output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda));
+        output.Write(AgendaWorkbookFile, stream => AgendaWriter.WriteWorkbook(stream, agenda));
+        output.Commit();
+        return [.. new[] { AgendaBySlotFile, AgendaByOrganizationFile, AgendaWorkbookFile }.Select(f => Path.Combine(output.Directory, f))];
+    }
+
+    /// <summary>Writes every file into <paramref name="outDirectory"/> and returns their full paths.</summary>
+    public static IReadOnlyList<string> Write(
+        string outDirectory,
+        EventResult result,
+        IReadOnlyDictionary<string, Achievement> achievements,
+        IReadOnlyDictionary<string, Demand> demands)
+    {
+        using var output = new AtomicOutput(outDirectory);
+        var files = new List<string>(MatchOutputWriter.WriteTables(
+            output, result.Matches, achievements, demands,
+            result.Reranked ? MatchOutputWriter.RerankedRunTag : MatchOutputWriter.RunTag,
+            result.Strengths));
+
+        var report = result.Report;
+        output.WriteText(PairsFile, writer => MatchOutputWriter.WriteCsv(writer,
+            ["rank", "university", "enterprise", "score", "evidence_count", "evidence"],
+            report.Pairs.Select((p, i) => new[]
+            {
+                MatchOutputWriter.Int(i + 1), p.University, p.Enterprise, MatchOutputWriter.Score(p.Score),
+                MatchOutputWriter.Int(p.Evidence.Count),
+                string.Join("; ", p.Evidence.Select(e => $"{e.DemandId}→{e.AchievementId} {MatchOutputWriter.Score(e.Strength)}")),
+            })));
+        files.Add(Path.Combine(output.Directory, PairsFile));
+
+        if (report.Agenda is { } agenda)
+        {
+            output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda));
+            output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda));
+            files.Add(Path.Combine(output.Directory, AgendaBySlotFile));
+            files.Add(Path.Combine(output.Directory, AgendaByOrganizationFile));
+        }
+
+        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(report, writer));
+        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream));
+        output.Write(JsonFile, stream => JsonReportWriter.Write(report, stream));
+        files.AddRange([Path.Combine(output.Directory, HtmlFile), Path.Combine(output.Directory, WorkbookFile), Path.Combine(output.Directory, JsonFile)]);
+        output.Commit();
+        return files;
+    }
+}

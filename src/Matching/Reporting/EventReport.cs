@@ -1,0 +1,87 @@
+using Matching.Aggregation;
+using Matching.Scheduling;
+
+namespace Matching.Reporting;
+
+/// <summary>Everything the event report shows; the HTML, XLSX and JSON writers render this and nothing else.</summary>
+public sealed record EventReport
+{
+    /// <summary>The report's title, e.g. the event name.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>Counts and coverage.</summary>
+    public required ReportSummary Summary { get; init; }
+
+    /// <summary>University–enterprise pairs, best first.</summary>
+    public required IReadOnlyList<PairScore> Pairs { get; init; }
+
+    /// <summary>A card per demand with its top achievements and explanations, in input order.</summary>
+    public required IReadOnlyList<DemandCard> Demands { get; init; }
+
+    /// <summary>The meeting agenda, when one was planned.</summary>
+    public Agenda? Agenda { get; init; }
+
+    /// <summary>Ranking method, e.g. "BM25 top 100, reranked by matching-ranker.zip".</summary>
+    public required string Method { get; init; }
+}
+
+/// <summary>Headline numbers of an event.</summary>
+/// <param name="Achievements">Achievements matched.</param>
+/// <param name="Demands">Demands matched.</param>
+/// <param name="Universities">Distinct achievement organisations.</param>
+/// <param name="Enterprises">Distinct demand organisations.</param>
+/// <param name="DemandsWithStrongMatch">Demands whose best achievement has strength ≥ <paramref name="StrongThreshold"/>.</param>
+/// <param name="StrongThreshold">The strength that counts as a strong match.</param>
+/// <param name="ByIndustry">Coverage per demand industry.</param>
+/// <param name="ByRegion">Coverage per demand region.</param>
+public sealed record ReportSummary(
+    int Achievements,
+    int Demands,
+    int Universities,
+    int Enterprises,
+    int DemandsWithStrongMatch,
+    double StrongThreshold,
+    IReadOnlyList<CoverageRow> ByIndustry,
+    IReadOnlyList<CoverageRow> ByRegion);
+
+/// <summary>How many demands of one industry or region have a strong match.</summary>
+/// <param name="Name">Industry or region ("未填写" when not given).</param>
+/// <param name="Demands">Demands in the group.</param>
+/// <param name="WithStrongMatch">Of those, with a strong match.</param>
+public sealed record CoverageRow(string Name, int Demands, int WithStrongMatch);
+
+/// <summary>A demand and its recommended achievements.</summary>
+/// <param name="Demand">The demand.</param>
+/// <param name="Recommendations">Best first.</param>
+public sealed record DemandCard(Demand Demand, IReadOnlyList<Recommendation> Recommendations);
+
+/// <summary>One recommended achievement with the evidence for it.</summary>
+/// <param name="Achievement">The achievement.</param>
+/// <param name="Rank">1-based rank for the demand.</param>
+/// <param name="Score">The ranking score (reranker or BM25).</param>
+/// <param name="Strength">The score mapped to 0–1, comparable across demands (see <see cref="PairAggregator"/>).</param>
+/// <param name="Explanation">Matched terms, highlighted snippets and feature contributions.</param>
+public sealed record Recommendation(Achievement Achievement, int Rank, double Score, double Strength, Explanation Explanation);
+
+/// <summary>Why a pair was recommended.</summary>
+/// <param name="MatchedTerms">Query terms found in the achievement, most important first.</param>
+/// <param name="Snippets">Passages of the achievement with the matched terms marked.</param>
+/// <param name="Contributions">Features that moved the score most, largest effect first (empty without a reranker).</param>
+public sealed record Explanation(IReadOnlyList<string> MatchedTerms, IReadOnlyList<Snippet> Snippets, IReadOnlyList<FeatureContribution> Contributions);
+
+/// <summary>A passage of one field, as alternating plain and highlighted pieces (no markup: writers escape and style).</summary>
+/// <param name="Field">title, abstract or keywords.</param>
+/// <param name="Pieces">The passage in order.</param>
+public sealed record Snippet(string Field, IReadOnlyList<SnippetPiece> Pieces);
+
+/// <summary>A run of snippet text.</summary>
+/// <param name="Text">The text as the user wrote it.</param>
+/// <param name="Highlighted">Whether it is a matched term.</param>
+public sealed record SnippetPiece(string Text, bool Highlighted);
+
+/// <summary>How much one feature moved a pair's score.</summary>
+/// <param name="Feature">Feature name (see PairFeatures.Names).</param>
+/// <param name="Label">Its Chinese label, e.g. 需求关键词覆盖.</param>
+/// <param name="Value">The pair's value of the feature.</param>
+/// <param name="Contribution">Score change it caused (positive: pushed the pair up).</param>
+public sealed record FeatureContribution(string Feature, string Label, double Value, double Contribution);

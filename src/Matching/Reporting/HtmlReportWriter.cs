@@ -1,0 +1,497 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Matching.Aggregation;
+using Matching.Scheduling;
+
+namespace Matching.Reporting;
+
+/// <summary>Renders an <see cref="EventReport"/> as one self-contained, printable HTML5 page.</summary>
+/// <remarks>Nothing leaves the file: no scripts, fonts, images or links; the charts are inline SVG drawn here.
+/// Every piece of user text goes through <see cref="WebUtility.HtmlEncode(string)"/>, in element content, SVG
+/// text and attribute values alike, so a title such as <c>&lt;script&gt;</c> shows as text. The same report
+/// always gives the same characters: no clock, no random ids, invariant numbers with fixed decimals, \n line ends.</remarks>
+internal static class HtmlReportWriter
+{
+    /// <summary>Feature contributions shown per recommendation (the explainer sorts them by effect).</summary>
+    internal const int MaxContributions = 5;
+
+    /// <summary>The sentence shown in place of the agenda when none was planned.</summary>
+    internal const string NoAgendaSentence = "本次活动未安排会议日程。No agenda was planned for this event.";
+
+    private const string Css = """
+        :root { color-scheme: light; }
+        body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
+               color: #1d2733; background: #fff; line-height: 1.5; font-size: 14px; max-width: 1100px; margin: 0 auto; padding: 24px; }
+        h1 { font-size: 26px; margin: 0 0 4px; }
+        h2 { font-size: 20px; border-bottom: 2px solid #2f6fb0; padding-bottom: 4px; margin: 36px 0 12px; }
+        h3 { font-size: 16px; margin: 20px 0 8px; }
+        h4 { font-size: 14px; margin: 12px 0 6px; }
+        .en { color: #5b6b7c; font-weight: normal; font-size: 0.85em; margin-left: 0.4em; }
+        .subtitle { color: #5b6b7c; margin: 0 0 12px; }
+        nav { display: flex; gap: 16px; flex-wrap: wrap; padding: 8px 0; border-bottom: 1px solid #d8dee6; }
+        nav a { color: #2f6fb0; text-decoration: none; }
+        table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+        th, td { border-bottom: 1px solid #d8dee6; padding: 4px 8px; text-align: left; vertical-align: top; }
+        th { background: #f1f4f8; font-weight: 600; }
+        .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        .kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0; }
+        .kpi { border: 1px solid #d8dee6; border-radius: 6px; padding: 8px 14px; min-width: 130px; }
+        .kpi .num { display: block; font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+        .kpi .lbl { color: #5b6b7c; font-size: 12px; }
+        .coverage { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+        .coverage table { flex: 1 1 360px; width: auto; }
+        .chart { flex: 0 0 auto; }
+        .evidence { margin: 0; padding-left: 18px; }
+        .card { border: 1px solid #cfd7e1; border-radius: 8px; padding: 12px 16px; margin: 16px 0; }
+        .card h3 { margin-top: 0; }
+        .id { color: #5b6b7c; font-weight: normal; font-size: 0.85em; margin-right: 0.4em; }
+        .meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 8px; }
+        .meta dt { display: inline; color: #5b6b7c; }
+        .meta dd { display: inline; margin: 0 0 0 4px; }
+        .desc { white-space: pre-line; margin: 4px 0 8px; }
+        .recs { list-style: none; padding: 0; margin: 0; }
+        .rec { border-top: 1px dashed #cfd7e1; padding: 8px 0; }
+        .rec-head { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; }
+        .rank { font-weight: 600; color: #2f6fb0; }
+        .rec-title { font-weight: 600; }
+        .org { color: #5b6b7c; }
+        .chip { display: inline-block; border: 1px solid #b9c7d8; border-radius: 10px; padding: 0 8px; margin: 0 4px 2px 0; font-size: 12px; }
+        .badge { background: #1b7f3b; color: #fff; border-radius: 4px; padding: 0 6px; font-size: 12px; }
+        .snippet { margin: 4px 0; padding: 2px 10px; border-left: 3px solid #d8dee6; color: #333; }
+        .field { color: #5b6b7c; font-size: 12px; margin-right: 6px; }
+        mark { background: #ffe58a; color: inherit; padding: 0 1px; }
+        .contrib { width: auto; min-width: 420px; font-size: 13px; }
+        .pos { color: #1b7f3b; }
+        .neg { color: #b3261e; }
+        .empty { color: #5b6b7c; font-style: italic; }
+        .slot-first td { border-top: 2px solid #9fb3c8; }
+        footer { margin-top: 36px; color: #5b6b7c; font-size: 12px; border-top: 1px solid #d8dee6; padding-top: 8px; }
+        @media print {
+          body { max-width: none; padding: 0; font-size: 10.5pt; }
+          nav { display: none; }
+          #demands, #agenda { break-before: page; }
+          .card, .rec, tr, .kpi, svg { break-inside: avoid; }
+          * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        }
+        """;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes the whole page to <paramref name="writer"/> (the caller picks the encoding; the page
+    /// declares UTF-8, as <see cref="AtomicOutput.WriteText"/> writes).</summary>
+    public static void Write(EventReport report, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(writer);
+
+        var html = new StringBuilder(64 * 1024);
+        html.Append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<title>").Append(E(report.Title)).Append(" · 匹配报告 Matching report</title>\n")
+            .Append("<style>\n").Append(Css.Replace("\r\n", "\n", StringComparison.Ordinal)).Append("\n</style>\n</head>\n<body>\n");
+
+        html.Append("<header>\n<h1>").Append(E(report.Title)).Append("</h1>\n")
+            .Append("<p class=\"subtitle\">科技成果与企业技术需求匹配报告 · Research achievement–enterprise demand matching report</p>\n")
+            .Append("<nav><a href=\"#summary\">摘要 Summary</a><a href=\"#pairs\">校企配对 Pairs</a>")
+            .Append("<a href=\"#demands\">需求卡片 Demand cards</a><a href=\"#agenda\">会议日程 Agenda</a></nav>\n</header>\n<main>\n");
+
+        WriteSummary(html, report);
+        WritePairs(html, report.Pairs);
+        WriteDemands(html, report.Demands, report.Summary.StrongThreshold);
+        WriteAgenda(html, report.Agenda);
+
+        html.Append("</main>\n<footer>由 Matching 生成 · Generated by Matching</footer>\n</body>\n</html>\n");
+        writer.Write(html.ToString());
+    }
+
+    private static void WriteSummary(StringBuilder html, EventReport report)
+    {
+        var s = report.Summary;
+        Heading(html, "summary", "摘要", "Summary");
+        html.Append("<div class=\"kpis\">\n");
+        Kpi(html, Int(s.Achievements), "科技成果 Achievements");
+        Kpi(html, Int(s.Demands), "技术需求 Demands");
+        Kpi(html, Int(s.Universities), "高校 Universities");
+        Kpi(html, Int(s.Enterprises), "企业 Enterprises");
+        Kpi(html, $"{Int(s.DemandsWithStrongMatch)} / {Int(s.Demands)}", $"有强匹配的需求 Demands with a strong match ({Percent(Share(s.DemandsWithStrongMatch, s.Demands))})");
+        html.Append("</div>\n");
+        html.Append("<p>强匹配：最佳成果的匹配强度 ≥ ").Append(Fixed(s.StrongThreshold, 2))
+            .Append(" · A strong match is a best achievement with strength ≥ ").Append(Fixed(s.StrongThreshold, 2)).Append(".</p>\n");
+        html.Append("<p><strong>方法 Method：</strong>").Append(E(report.Method)).Append("</p>\n");
+
+        Coverage(html, "按行业覆盖", "Coverage by industry", "行业 Industry", s.ByIndustry);
+        Coverage(html, "按地区覆盖", "Coverage by region", "地区 Region", s.ByRegion);
+        html.Append("</section>\n");
+    }
+
+    private static void Kpi(StringBuilder html, string number, string label) =>
+        html.Append("<div class=\"kpi\"><span class=\"num\">").Append(E(number)).Append("</span><span class=\"lbl\">")
+            .Append(E(label)).Append("</span></div>\n");
+
+    private static void Coverage(StringBuilder html, string zh, string en, string nameHeader, IReadOnlyList<CoverageRow> rows)
+    {
+        html.Append("<h3>").Append(zh).Append("<span class=\"en\">").Append(en).Append("</span></h3>\n");
+        if (rows.Count == 0)
+        {
+            html.Append("<p class=\"empty\">无数据 · No data.</p>\n");
+            return;
+        }
+
+        html.Append("<div class=\"coverage\">\n<table>\n<thead><tr><th>").Append(nameHeader)
+            .Append("</th><th class=\"n\">需求 Demands</th><th class=\"n\">强匹配 Strong</th><th class=\"n\">占比 Share</th></tr></thead>\n<tbody>\n");
+        foreach (var row in rows)
+        {
+            html.Append("<tr><td>").Append(E(row.Name)).Append("</td><td class=\"n\">").Append(Int(row.Demands))
+                .Append("</td><td class=\"n\">").Append(Int(row.WithStrongMatch))
+                .Append("</td><td class=\"n\">").Append(Percent(Share(row.WithStrongMatch, row.Demands))).Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+        BarChart(html, $"{zh} · {en}：强匹配占比 share of demands with a strong match", rows);
+        html.Append("</div>\n");
+    }
+
+    /// <summary>Horizontal bars, one per row, each as long as the row's strong-match share of a full track.</summary>
+    private static void BarChart(StringBuilder html, string caption, IReadOnlyList<CoverageRow> rows)
+    {
+        const int width = 480, rowHeight = 26, labelWidth = 150, trackX = labelWidth + 8, trackWidth = 220, top = 4;
+        var height = top * 2 + rows.Count * rowHeight;
+        html.Append("<svg class=\"chart\" role=\"img\" width=\"").Append(Int(width)).Append("\" height=\"").Append(Int(height))
+            .Append("\" viewBox=\"0 0 ").Append(Int(width)).Append(' ').Append(Int(height))
+            .Append("\" font-size=\"12\" aria-label=\"").Append(E(caption)).Append("\">\n<title>").Append(E(caption)).Append("</title>\n");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var share = Share(row.WithStrongMatch, row.Demands);
+            var y = top + i * rowHeight;
+            var label = Fit(row.Name, labelWidth, 12);
+            html.Append("<g><title>").Append(E($"{row.Name}: {Int(row.WithStrongMatch)}/{Int(row.Demands)}")).Append("</title>")
+                .Append("<text x=\"").Append(Int(labelWidth)).Append("\" y=\"").Append(Int(y + 17)).Append("\" text-anchor=\"end\" fill=\"#1d2733\">")
+                .Append(E(label)).Append("</text>")
+                .Append("<rect x=\"").Append(Int(trackX)).Append("\" y=\"").Append(Int(y + 5)).Append("\" width=\"").Append(Int(trackWidth))
+                .Append("\" height=\"16\" fill=\"#e8edf3\"/>")
+                .Append("<rect x=\"").Append(Int(trackX)).Append("\" y=\"").Append(Int(y + 5)).Append("\" width=\"").Append(Fixed(trackWidth * share, 1))
+                .Append("\" height=\"16\" fill=\"#2f6fb0\"/>")
+                .Append("<text x=\"").Append(Int(trackX + trackWidth + 6)).Append("\" y=\"").Append(Int(y + 17)).Append("\" fill=\"#1d2733\">")
+                .Append(E($"{Percent(share)} ({Int(row.WithStrongMatch)}/{Int(row.Demands)})")).Append("</text></g>\n");
+        }
+
+        html.Append("</svg>\n");
+    }
+
+    private static void WritePairs(StringBuilder html, IReadOnlyList<PairScore> pairs)
+    {
+        Heading(html, "pairs", "校企配对", "University–enterprise pairs");
+        if (pairs.Count == 0)
+        {
+            html.Append("<p class=\"empty\">未形成校企配对。No university–enterprise pairs.</p>\n</section>\n");
+            return;
+        }
+
+        html.Append("<p>按配对得分从高到低；依据为支撑该配对的“需求 ↔ 成果”推荐及其匹配强度。")
+            .Append("Pairs best first; the evidence lists the demand ↔ achievement recommendations behind each pair with their strength.</p>\n")
+            .Append("<table class=\"pairs\">\n<thead><tr><th class=\"n\">排名 Rank</th><th>高校 University</th><th>企业 Enterprise</th>")
+            .Append("<th class=\"n\">得分 Score</th><th>依据 Evidence（需求 Demand ↔ 成果 Achievement · 强度 Strength）</th></tr></thead>\n<tbody>\n");
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var pair = pairs[i];
+            html.Append("<tr><td class=\"n\">").Append(Int(i + 1)).Append("</td><td>").Append(E(pair.University))
+                .Append("</td><td>").Append(E(pair.Enterprise)).Append("</td><td class=\"n\">").Append(Fixed(pair.Score, 3))
+                .Append("</td><td>");
+            if (pair.Evidence.Count > 0)
+            {
+                html.Append("<ul class=\"evidence\">");
+                foreach (var e in pair.Evidence)
+                {
+                    html.Append("<li>").Append(E(e.DemandTitle)).Append(" ↔ ").Append(E(e.AchievementTitle))
+                        .Append(" · <span class=\"n\">").Append(Fixed(e.Strength, 2)).Append("</span></li>");
+                }
+
+                html.Append("</ul>");
+            }
+
+            html.Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void WriteDemands(StringBuilder html, IReadOnlyList<DemandCard> cards, double strongThreshold)
+    {
+        Heading(html, "demands", "需求卡片", "Demand cards");
+        if (cards.Count == 0)
+        {
+            html.Append("<p class=\"empty\">没有技术需求。No demands.</p>\n");
+        }
+
+        for (var i = 0; i < cards.Count; i++)
+        {
+            var demand = cards[i].Demand;
+            // Positional ids: a demand id is user text and need not be a valid, unique HTML id.
+            html.Append("<article class=\"card\" id=\"demand-").Append(Int(i + 1)).Append("\">\n<h3><span class=\"id\">")
+                .Append(E(demand.Id)).Append("</span>").Append(E(demand.Title)).Append("</h3>\n<dl class=\"meta\">");
+            Meta(html, "企业 Enterprise", demand.Organization);
+            Meta(html, "行业 Industry", demand.Industry);
+            Meta(html, "地区 Region", demand.Region);
+            Meta(html, "预算 Budget", demand.Budget);
+            if (demand.RequiredMaturity.Length > 0)
+            {
+                Meta(html, "成熟度要求 Required maturity", demand.RequiredMaturity);
+            }
+
+            html.Append("</dl>\n");
+            if (demand.Description.Length > 0)
+            {
+                html.Append("<p class=\"desc\">").Append(E(demand.Description)).Append("</p>\n");
+            }
+
+            if (demand.Keywords.Count > 0)
+            {
+                html.Append("<p><span class=\"field\">关键词 Keywords</span>");
+                Chips(html, demand.Keywords);
+                html.Append("</p>\n");
+            }
+
+            html.Append("<h4>推荐成果<span class=\"en\">Recommended achievements</span></h4>\n");
+            if (cards[i].Recommendations.Count == 0)
+            {
+                html.Append("<p class=\"empty\">暂无推荐成果。No achievement recommended.</p>\n");
+            }
+            else
+            {
+                html.Append("<ol class=\"recs\">\n");
+                foreach (var rec in cards[i].Recommendations)
+                {
+                    WriteRecommendation(html, rec, strongThreshold);
+                }
+
+                html.Append("</ol>\n");
+            }
+
+            html.Append("</article>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static void Meta(StringBuilder html, string label, string value) =>
+        html.Append("<div><dt>").Append(label).Append("</dt><dd>").Append(value.Length == 0 ? "—" : E(value)).Append("</dd></div>");
+
+    private static void Chips(StringBuilder html, IEnumerable<string> terms)
+    {
+        foreach (var term in terms)
+        {
+            html.Append("<span class=\"chip\">").Append(E(term)).Append("</span>");
+        }
+    }
+
+    private static void WriteRecommendation(StringBuilder html, Recommendation rec, double strongThreshold)
+    {
+        var a = rec.Achievement;
+        html.Append("<li class=\"rec\">\n<div class=\"rec-head\"><span class=\"rank\">#").Append(Int(rec.Rank)).Append("</span>")
+            .Append("<span class=\"rec-title\">").Append(E(a.Title)).Append("</span>")
+            .Append("<span class=\"org\">").Append(E(a.Organization)).Append("</span>")
+            .Append("<span class=\"n\">得分 Score ").Append(Fixed(rec.Score, 3)).Append(" · 强度 Strength ").Append(Fixed(rec.Strength, 2)).Append("</span>");
+        if (rec.Strength >= strongThreshold)
+        {
+            html.Append("<span class=\"badge\">强匹配 Strong</span>");
+        }
+
+        html.Append("</div>\n");
+        var explanation = rec.Explanation;
+        if (explanation.MatchedTerms.Count > 0)
+        {
+            html.Append("<p><span class=\"field\">匹配词 Matched terms</span>");
+            Chips(html, explanation.MatchedTerms);
+            html.Append("</p>\n");
+        }
+
+        foreach (var snippet in explanation.Snippets)
+        {
+            html.Append("<blockquote class=\"snippet\"><span class=\"field\">").Append(FieldLabel(snippet.Field)).Append("</span>");
+            foreach (var piece in snippet.Pieces)
+            {
+                html.Append(piece.Highlighted ? "<mark>" : "").Append(E(piece.Text)).Append(piece.Highlighted ? "</mark>" : "");
+            }
+
+            html.Append("</blockquote>\n");
+        }
+
+        if (explanation.Contributions.Count > 0)
+        {
+            html.Append("<table class=\"contrib\">\n<thead><tr><th>主要特征 Top features</th><th class=\"n\">取值 Value</th>")
+                .Append("<th class=\"n\">贡献 Contribution</th></tr></thead>\n<tbody>\n");
+            foreach (var c in explanation.Contributions.Take(MaxContributions))
+            {
+                html.Append("<tr><td>").Append(E(c.Label)).Append(" <span class=\"field\">").Append(E(c.Feature)).Append("</span></td>")
+                    .Append("<td class=\"n\">").Append(Fixed(c.Value, 3)).Append("</td>")
+                    .Append("<td class=\"n ").Append(c.Contribution < 0 ? "neg" : "pos").Append("\">").Append(Signed(c.Contribution)).Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+
+        html.Append("</li>\n");
+    }
+
+    private static string FieldLabel(string field) => field switch
+    {
+        "title" => "标题 Title",
+        "abstract" => "摘要 Abstract",
+        "keywords" => "关键词 Keywords",
+        _ => E(field),
+    };
+
+    private static void WriteAgenda(StringBuilder html, Agenda? agenda)
+    {
+        Heading(html, "agenda", "会议日程", "Agenda");
+        if (agenda is null)
+        {
+            html.Append("<p class=\"empty\">").Append(E(NoAgendaSentence)).Append("</p>\n</section>\n");
+            return;
+        }
+
+        var meetings = agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table).ToList();
+        html.Append("<div class=\"kpis\">\n");
+        Kpi(html, Int(meetings.Count), "已安排会谈 Meetings");
+        Kpi(html, Fixed(agenda.Objective, 3), "目标值 Objective");
+        Kpi(html, Fixed(agenda.GreedyObjective, 3), "贪心方案 Greedy objective");
+        Kpi(html, Fixed(agenda.UpperBound, 3), "上界 Upper bound");
+        Kpi(html, Int(agenda.Unscheduled.Count), "未安排配对 Unscheduled");
+        Kpi(html, agenda.Status, "求解状态 Solver status");
+        html.Append("</div>\n");
+        if (agenda.UpperBound > 0 && double.IsFinite(agenda.UpperBound))
+        {
+            var ofBound = Percent(agenda.Objective / agenda.UpperBound);
+            html.Append("<p>目标值（所安排配对得分之和）达到上界的 ").Append(ofBound)
+                .Append("。The objective (sum of the scheduled pairs' scores) reaches ").Append(ofBound).Append(" of the upper bound.</p>\n");
+        }
+
+        html.Append("<h3>按轮次<span class=\"en\">By slot</span></h3>\n");
+        if (meetings.Count == 0)
+        {
+            html.Append("<p class=\"empty\">没有安排任何会谈。No meeting was scheduled.</p>\n");
+        }
+        else
+        {
+            html.Append("<table class=\"meetings\">\n<thead><tr><th class=\"n\">轮次 Slot</th><th class=\"n\">桌号 Table</th><th>高校 University</th>")
+                .Append("<th>企业 Enterprise</th><th class=\"n\">得分 Score</th></tr></thead>\n<tbody>\n");
+            foreach (var slot in meetings.GroupBy(m => m.Slot))
+            {
+                var first = true;
+                foreach (var m in slot)
+                {
+                    html.Append(first ? "<tr class=\"slot-first\">" : "<tr>")
+                        .Append("<td class=\"n\">").Append(first ? $"第 {Int(m.Slot)} 轮 Slot {Int(m.Slot)}" : "").Append("</td>")
+                        .Append("<td class=\"n\">").Append(Int(m.Table)).Append("</td><td>").Append(E(m.University)).Append("</td><td>")
+                        .Append(E(m.Enterprise)).Append("</td><td class=\"n\">").Append(Fixed(m.Score, 3)).Append("</td></tr>\n");
+                    first = false;
+                }
+            }
+
+            html.Append("</tbody>\n</table>\n");
+            WriteOrganizations(html, meetings);
+        }
+
+        if (agenda.Unscheduled.Count > 0)
+        {
+            html.Append("<h3>未安排的配对<span class=\"en\">Unscheduled pairs</span></h3>\n")
+                .Append("<table>\n<thead><tr><th>高校 University</th><th>企业 Enterprise</th><th class=\"n\">得分 Score</th></tr></thead>\n<tbody>\n");
+            foreach (var u in agenda.Unscheduled)
+            {
+                html.Append("<tr><td>").Append(E(u.University)).Append("</td><td>").Append(E(u.Enterprise))
+                    .Append("</td><td class=\"n\">").Append(Fixed(u.Score, 3)).Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static void WriteOrganizations(StringBuilder html, IReadOnlyList<Meeting> meetings)
+    {
+        html.Append("<h3>各单位日程<span class=\"en\">Per organisation</span></h3>\n")
+            .Append("<table class=\"organizations\">\n<thead><tr><th>单位 Organisation</th><th>类型 Role</th><th class=\"n\">会谈 Meetings</th>")
+            .Append("<th>日程 Schedule（轮次 Slot · 桌号 Table · 对方 Counterpart）</th></tr></thead>\n<tbody>\n");
+        foreach (var org in OrganizationSchedule.From(meetings))
+        {
+            html.Append("<tr><td>").Append(E(org.Organization)).Append("</td><td>")
+                .Append(org.IsUniversity ? "高校 University" : "企业 Enterprise").Append("</td><td class=\"n\">")
+                .Append(Int(org.Meetings.Count)).Append("</td><td><ul class=\"evidence\">");
+            foreach (var m in org.Meetings)
+            {
+                html.Append("<li>第 ").Append(Int(m.Slot)).Append(" 轮 · ").Append(Int(m.Table)).Append(" 号桌 · ")
+                    .Append(E(org.IsUniversity ? m.Enterprise : m.University)).Append("</li>");
+            }
+
+            html.Append("</ul></td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+    }
+
+    private static void Heading(StringBuilder html, string id, string zh, string en) =>
+        html.Append("<section id=\"").Append(id).Append("\">\n<h2>").Append(zh).Append("<span class=\"en\">").Append(en).Append("</span></h2>\n");
+
+    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    private static string Int(int value) => value.ToString(Invariant);
+
+    private static double Share(int part, int whole) => whole <= 0 ? 0 : Math.Clamp((double)part / whole, 0, 1);
+
+    private static string Percent(double share) => Fixed(share * 100, 1) + "%";
+
+    /// <summary>Fixed decimals, invariant; never "-0.000" and never "NaN" on the page.</summary>
+    internal static string Fixed(double value, int decimals)
+    {
+        if (!double.IsFinite(value))
+        {
+            return "—";
+        }
+
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        return (rounded == 0 ? 0 : rounded).ToString("F" + Int(decimals), Invariant);
+    }
+
+    /// <summary>Fixed three decimals with an explicit sign, e.g. +0.412 or -0.045.</summary>
+    internal static string Signed(double value)
+    {
+        var text = Fixed(value, 3);
+        return text[0] is '-' or '—' || text == Fixed(0, 3) ? text : "+" + text;
+    }
+
+    /// <summary>Cuts a chart label to about <paramref name="maxWidth"/> pixels at <paramref name="fontSize"/>
+    /// (CJK a full em, Latin about half), by whole text elements so no surrogate pair is split.</summary>
+    internal static string Fit(string label, double maxWidth, double fontSize)
+    {
+        var elements = new List<string>();
+        var enumerator = StringInfo.GetTextElementEnumerator(label);
+        while (enumerator.MoveNext())
+        {
+            elements.Add((string)enumerator.Current);
+        }
+
+        double Width(string element) => (element[0] < 0x2E80 ? 0.6 : 1.0) * fontSize;
+        if (elements.Sum(Width) <= maxWidth)
+        {
+            return label;
+        }
+
+        var fitted = new StringBuilder();
+        var width = fontSize; // room for the ellipsis
+        foreach (var element in elements)
+        {
+            width += Width(element);
+            if (width > maxWidth)
+            {
+                break;
+            }
+
+            fitted.Append(element);
+        }
+
+        return fitted.Append('…').ToString();
+    }
+}

@@ -1,0 +1,218 @@
+using System.Data;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+using Matching.Scheduling;
+using MiniExcelLibs;
+using MiniExcelLibs.OpenXml;
+
+namespace Matching.Reporting;
+
+/// <summary>Writes an <see cref="EventReport"/> as one XLSX workbook, a sheet per table.</summary>
+/// <remarks>Numbers are number cells; every text cell goes through <see cref="MatchOutputWriter.SpreadsheetSafe"/>
+/// so a title such as <c>=HYPERLINK(…)</c> stays text. MiniExcel stamps each zip entry with the time of writing and
+/// names each sheet's relationship with a fresh GUID, so its package is copied into one with fixed entry times and
+/// numbered ids: the same report then gives the same bytes.</remarks>
+internal static partial class WorkbookWriter
+{
+    internal const string SummarySheet = "摘要";
+    internal const string IndustrySheet = "行业覆盖";
+    internal const string RegionSheet = "地区覆盖";
+    internal const string PairsSheet = "校企配对";
+    internal const string RecommendationsSheet = "推荐明细";
+    internal const string MeetingsSheet = "会议日程";
+    internal const string OrganizationsSheet = "单位日程";
+
+    /// <summary>Feature contributions listed per recommendation.</summary>
+    internal const int MaxContributions = 3;
+
+    /// <summary>The timestamp of every zip entry: the earliest a zip (DOS) date can hold.</summary>
+    internal static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Writes the workbook to <paramref name="output"/>, which stays open.</summary>
+    public static void Write(EventReport report, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+
+        var sheets = new OrderedDictionary<string, object>
+        {
+            [SummarySheet] = Summary(report),
+            [IndustrySheet] = Coverage("行业", report.Summary.ByIndustry),
+            [RegionSheet] = Coverage("地区", report.Summary.ByRegion),
+            [PairsSheet] = Pairs(report),
+            [RecommendationsSheet] = Recommendations(report),
+        };
+        if (report.Agenda is { } agenda)
+        {
+            sheets[MeetingsSheet] = Meetings(agenda);
+            sheets[OrganizationsSheet] = Organizations(agenda);
+        }
+
+        using var package = new MemoryStream();
+        // FastMode is what MiniExcel's auto width needs; the widths are computed from the cells, so they are stable.
+        MiniExcel.SaveAs(package, sheets, configuration: new OpenXmlConfiguration { FastMode = true, EnableAutoWidth = true, MaxWidth = 60 });
+        package.Position = 0;
+        CopyDeterministically(package, output);
+    }
+
+    private static DataTable Summary(EventReport report)
+    {
+        var s = report.Summary;
+        var table = Table(("项目", typeof(string)), ("值", typeof(object)));
+        Row(table, "报告标题", report.Title);
+        Row(table, "匹配方法", report.Method);
+        Row(table, "科技成果数", s.Achievements);
+        Row(table, "技术需求数", s.Demands);
+        Row(table, "高校数", s.Universities);
+        Row(table, "企业数", s.Enterprises);
+        Row(table, "强匹配阈值", s.StrongThreshold);
+        Row(table, "有强匹配的需求数", s.DemandsWithStrongMatch);
+        Row(table, "有强匹配的需求占比", Share(s.DemandsWithStrongMatch, s.Demands));
+        Row(table, "校企配对数", report.Pairs.Count);
+        if (report.Agenda is { } agenda)
+        {
+            Row(table, "已安排会谈数", agenda.Meetings.Count);
+            Row(table, "日程目标值", agenda.Objective);
+            Row(table, "贪心方案目标值", agenda.GreedyObjective);
+            Row(table, "目标值上界", agenda.UpperBound);
+            Row(table, "求解状态", agenda.Status);
+            Row(table, "未安排配对数", agenda.Unscheduled.Count);
+        }
+        else
+        {
+            Row(table, "会议日程", "未安排");
+        }
+
+        return table;
+    }
+
+    private static DataTable Coverage(string name, IReadOnlyList<CoverageRow> rows)
+    {
+        var table = Table((name, typeof(string)), ("需求数", typeof(int)), ("强匹配需求数", typeof(int)), ("强匹配占比", typeof(double)));
+        foreach (var row in rows)
+        {
+            Row(table, row.Name, row.Demands, row.WithStrongMatch, Share(row.WithStrongMatch, row.Demands));
+        }
+
+        return table;
+    }
+
+    private static DataTable Pairs(EventReport report)
+    {
+        var table = Table(("排名", typeof(int)), ("高校", typeof(string)), ("企业", typeof(string)), ("得分", typeof(double)),
+            ("依据数", typeof(int)), ("依据（需求 ↔ 成果 强度）", typeof(string)));
+        for (var i = 0; i < report.Pairs.Count; i++)
+        {
+            var pair = report.Pairs[i];
+            var evidence = string.Join("; ", pair.Evidence.Select(e => $"{e.DemandTitle} ↔ {e.AchievementTitle} ({Fixed(e.Strength, 2)})"));
+            Row(table, i + 1, pair.University, pair.Enterprise, pair.Score, pair.Evidence.Count, evidence);
+        }
+
+        return table;
+    }
+
+    private static DataTable Recommendations(EventReport report)
+    {
+        var table = Table(("需求编号", typeof(string)), ("需求名称", typeof(string)), ("需求单位", typeof(string)), ("排名", typeof(int)),
+            ("成果编号", typeof(string)), ("成果名称", typeof(string)), ("完成单位", typeof(string)), ("得分", typeof(double)),
+            ("强度", typeof(double)), ("匹配词", typeof(string)), ("主要特征贡献", typeof(string)));
+        foreach (var card in report.Demands)
+        {
+            var d = card.Demand;
+            foreach (var rec in card.Recommendations)
+            {
+                var contributions = string.Join("; ", rec.Explanation.Contributions.Take(MaxContributions)
+                    .Select(c => $"{c.Label} {HtmlReportWriter.Signed(c.Contribution)}"));
+                Row(table, d.Id, d.Title, d.Organization, rec.Rank, rec.Achievement.Id, rec.Achievement.Title, rec.Achievement.Organization,
+                    rec.Score, rec.Strength, string.Join("; ", rec.Explanation.MatchedTerms), contributions);
+            }
+        }
+
+        return table;
+    }
+
+    private static DataTable Meetings(Agenda agenda)
+    {
+        var table = Table(("轮次", typeof(int)), ("桌号", typeof(int)), ("高校", typeof(string)), ("企业", typeof(string)), ("得分", typeof(double)));
+        foreach (var m in agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table))
+        {
+            Row(table, m.Slot, m.Table, m.University, m.Enterprise, m.Score);
+        }
+
+        return table;
+    }
+
+    private static DataTable Organizations(Agenda agenda)
+    {
+        var table = Table(("单位", typeof(string)), ("类型", typeof(string)), ("轮次", typeof(int)), ("桌号", typeof(int)),
+            ("对方单位", typeof(string)), ("得分", typeof(double)));
+        foreach (var org in OrganizationSchedule.From(agenda.Meetings))
+        {
+            foreach (var m in org.Meetings)
+            {
+                Row(table, org.Organization, org.IsUniversity ? "高校" : "企业", m.Slot, m.Table, org.IsUniversity ? m.Enterprise : m.University, m.Score);
+            }
+        }
+
+        return table;
+    }
+
+    private static DataTable Table(params (string Name, Type Type)[] columns)
+    {
+        var table = new DataTable { Locale = CultureInfo.InvariantCulture };
+        foreach (var (name, type) in columns)
+        {
+            table.Columns.Add(name, type);
+        }
+
+        return table;
+    }
+
+    /// <summary>Adds a row, neutralising every text cell; a non-finite number (which a cell cannot hold) is left empty.</summary>
+    private static void Row(DataTable table, params object?[] cells) =>
+        table.Rows.Add([.. cells.Select(cell => cell switch
+        {
+            string text => MatchOutputWriter.SpreadsheetSafe(text),
+            double number when !double.IsFinite(number) => DBNull.Value,
+            null => DBNull.Value,
+            _ => cell,
+        })]);
+
+    private static double Share(int part, int whole) => whole <= 0 ? 0 : Math.Round((double)part / whole, 4);
+
+    private static string Fixed(double value, int decimals) => HtmlReportWriter.Fixed(value, decimals);
+
+    /// <summary>Copies the package entry by entry, stamping each with <see cref="ZipEpoch"/> and replacing the
+    /// random relationship ids MiniExcel gives the sheets (<c>R</c> + a new GUID) with numbered ones.</summary>
+    private static void CopyDeterministically(Stream package, Stream output)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var source = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+        using var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in source.Entries)
+        {
+            var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+            copy.LastWriteTime = ZipEpoch;
+            using var from = entry.Open();
+            using var to = copy.Open();
+            if (entry.FullName is "xl/workbook.xml" or "xl/_rels/workbook.xml.rels")
+            {
+                using var buffer = new MemoryStream();
+                from.CopyTo(buffer);
+                // UTF8.GetString keeps a byte-order mark as U+FEFF and GetBytes writes it back, so only the ids change.
+                var xml = RandomRelationshipId().Replace(Encoding.UTF8.GetString(buffer.ToArray()), id =>
+                    ids.TryGetValue(id.Value, out var fixedId) ? fixedId : ids[id.Value] = "R" + (ids.Count + 1).ToString("x32", CultureInfo.InvariantCulture));
+                to.Write(Encoding.UTF8.GetBytes(xml));
+            }
+            else
+            {
+                from.CopyTo(to);
+            }
+        }
+    }
+
+    [GeneratedRegex("""(?<=(?:r:id|Id)=")R[0-9a-f]{32}(?=")""")]
+    private static partial Regex RandomRelationshipId();
+}

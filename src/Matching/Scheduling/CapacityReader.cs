@@ -1,0 +1,177 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Matching.Ingestion;
+
+namespace Matching.Scheduling;
+
+/// <summary>Reads the organisations' capacities and unavailable slots from a CSV file (TSV when the name ends in
+/// <c>.tsv</c>).</summary>
+/// <remarks>
+/// <para>Header (matched like the record files' headers: ignoring case, spaces, <c>_</c>/<c>-</c> and full-width
+/// forms): <c>organization,capacity,unavailable_slots</c>, or the Chinese 单位/机构, 容量/可参加场次, 不可用时段. The
+/// unavailable-slots column is optional; other columns are ignored. Unavailable slots are 1-based numbers separated by
+/// <c>;</c> <c>、</c> <c>,</c> or spaces (<c>2;5</c>, <c>2、5</c>), or empty. Encoding: UTF-8 with or without BOM, or
+/// GB18030/GBK, detected. Names are trimmed and compared exactly, as the planner compares them.</para>
+/// <para>Whether a slot exists (is ≤ the event's slot count) is checked by <see cref="AgendaPlanner"/>, which knows it.</para>
+/// </remarks>
+internal static class CapacityReader
+{
+    private const string OrganizationField = "organization";
+    private const string CapacityField = "capacity";
+    private const string UnavailableField = "unavailable_slots";
+
+    private static readonly (string Field, string[] Aliases)[] Columns =
+    [
+        (OrganizationField, ["organization", "organisation", "单位", "机构", "機構", "单位名称", "机构名称", "组织"]),
+        (CapacityField, ["capacity", "容量", "可参加场次", "可參加場次", "场次", "最多场次"]),
+        (UnavailableField, ["unavailable_slots", "unavailable", "不可用时段", "不可用時段", "不可用场次", "不可参加时段"]),
+    ];
+
+    private static readonly char[] SlotSeparators = [';', ',', '、', ' ', '\t', '\n', '\r'];
+
+    /// <summary>Reads every organisation in the file, in file order.</summary>
+    /// <exception cref="InputFormatException">The file is missing, undecodable, has no organisation or capacity
+    /// column, or a row holds a bad number, a negative capacity, a duplicate organisation or a slot below 1.</exception>
+    public static IReadOnlyList<OrganizationCapacity> Read(string path)
+    {
+        var choice = TextEncodings.Choose(path, requested: null);
+        if (choice.Invalid is { } invalid)
+        {
+            throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
+        }
+
+        using var reader = TextEncodings.OpenReader(path, choice);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? "\t" : ",",
+            HasHeaderRecord = false,
+            // Blank lines come through so that every physical line is counted; they are skipped below.
+            IgnoreBlankLines = false,
+            Mode = CsvMode.RFC4180,
+            BadDataFound = null,
+        };
+        using var parser = new CsvParser(reader, config);
+
+        int[]? columnOf = null;
+        var result = new List<OrganizationCapacity>();
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var previousEnd = 0;
+        while (parser.Read())
+        {
+            var line = previousEnd + 1;
+            previousEnd = parser.RawRow;
+            var cells = parser.Record ?? [];
+            if (Array.TrueForAll(cells, string.IsNullOrWhiteSpace))
+            {
+                continue;
+            }
+
+            if (columnOf is null)
+            {
+                columnOf = MapHeader(path, line, cells);
+                continue;
+            }
+
+            string Cell(int field) => columnOf[field] >= 0 && columnOf[field] < cells.Length ? cells[columnOf[field]].Trim() : "";
+
+            var organization = Cell(0);
+            if (organization.Length == 0)
+            {
+                throw new InputFormatException(path, line, OrganizationField, "empty", organization);
+            }
+
+            if (!firstLine.TryAdd(organization, line))
+            {
+                throw new InputFormatException(path, line, OrganizationField,
+                    $"duplicate organisation (first seen at line {firstLine[organization]})", organization);
+            }
+
+            var capacity = ParseCapacity(path, line, Cell(1));
+            var unavailable = ParseSlots(path, line, Cell(2));
+            result.Add(new OrganizationCapacity(organization, capacity, unavailable));
+        }
+
+        if (columnOf is null)
+        {
+            throw new InputFormatException(path, 0, null, "empty file: no header row");
+        }
+
+        return result;
+    }
+
+    private static int[] MapHeader(string path, int line, string[] cells)
+    {
+        var columnOf = new int[Columns.Length];
+        Array.Fill(columnOf, -1);
+        for (var column = 0; column < cells.Length; column++)
+        {
+            var header = HeaderName.Normalize(cells[column]);
+            var field = Array.FindIndex(Columns, c => c.Aliases.Any(a => HeaderName.Normalize(a) == header));
+            if (field < 0)
+            {
+                continue;
+            }
+
+            if (columnOf[field] >= 0)
+            {
+                throw new InputFormatException(path, line, Columns[field].Field,
+                    $"two columns mean this field: '{cells[columnOf[field]].Trim()}' (column {columnOf[field] + 1}) and '{cells[column].Trim()}' (column {column + 1})");
+            }
+
+            columnOf[field] = column;
+        }
+
+        for (var field = 0; field < 2; field++)
+        {
+            if (columnOf[field] < 0)
+            {
+                var seen = string.Join(", ", cells.Select(c => c.Trim().Trim('\uFEFF')).Where(c => c.Length > 0));
+                throw new InputFormatException(path, line, Columns[field].Field,
+                    $"no {Columns[field].Field} column; headers seen: {seen} (expected one of: {string.Join(", ", Columns[field].Aliases)})");
+            }
+        }
+
+        return columnOf;
+    }
+
+    private static int ParseCapacity(string path, int line, string cell)
+    {
+        var text = cell.Normalize(NormalizationForm.FormKC);
+        if (text.Length == 0)
+        {
+            throw new InputFormatException(path, line, CapacityField, "empty", cell);
+        }
+
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var capacity))
+        {
+            throw new InputFormatException(path, line, CapacityField, "not a whole number", cell);
+        }
+
+        return capacity >= 0 ? capacity : throw new InputFormatException(path, line, CapacityField, "negative capacity", cell);
+    }
+
+    private static FrozenSet<int> ParseSlots(string path, int line, string cell)
+    {
+        // NFKC turns full-width digits and ；，into their ASCII forms.
+        var slots = new HashSet<int>();
+        foreach (var token in cell.Normalize(NormalizationForm.FormKC).Split(SlotSeparators, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var slot))
+            {
+                throw new InputFormatException(path, line, UnavailableField, "not a whole number", token);
+            }
+
+            if (slot < 1)
+            {
+                throw new InputFormatException(path, line, UnavailableField, "slot must be 1 or more", token);
+            }
+
+            slots.Add(slot);
+        }
+
+        return slots.ToFrozenSet();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Google.OrTools.Sat;
+
+namespace Matching.Scheduling;
+
+/// <summary>What CP-SAT returned: a slot per candidate (null without a solution), its status, the proven bound in
+/// score units, and the effort spent.</summary>
+internal sealed record CpSatResult(int[]? SlotOf, string Status, double Bound, double DeterministicTime, double WallTime);
+
+/// <summary>Solves an <see cref="AgendaProblem"/> exactly (or as well as the time budget allows) with CP-SAT.</summary>
+/// <remarks>
+/// <para>Model: one Boolean per (candidate pair, slot both can attend); a pair meets at most once; an organisation is
+/// in at most one meeting per slot and at most its capacity in total; a slot holds at most <c>Tables</c> meetings.
+/// Tables are not variables: any set of meetings that fits the count per slot can be seated, and seating is done
+/// afterwards, deterministically. The objective is the sum of integer weights (scores × <see cref="AgendaProblem.Scale"/>,
+/// rounded, at least 1).</para>
+/// <para>Determinism: one worker, a fixed seed and a limit in deterministic time only (never wall time), so the same
+/// input gives the same plan on any machine, however loaded.</para>
+/// </remarks>
+internal static class CpSatAgenda
+{
+    public static CpSatResult Solve(AgendaProblem problem, IReadOnlyList<int> hint, double deterministicTime, int seed)
+    {
+        var model = new CpModel();
+        var variables = new BoolVar[problem.Candidates.Count][];
+        var byOrganizationSlot = new List<BoolVar>?[problem.Organizations.Count, problem.Slots + 1];
+        var byOrganization = new List<BoolVar>[problem.Organizations.Count];
+        var bySlot = new List<BoolVar>[problem.Slots + 1];
+        var allVariables = new List<BoolVar>();
+        var weights = new List<long>();
+
+        for (var i = 0; i < problem.Candidates.Count; i++)
+        {
+            var pair = problem.Candidates[i];
+            variables[i] = new BoolVar[pair.Slots.Length];
+            for (var k = 0; k < pair.Slots.Length; k++)
+            {
+                var slot = pair.Slots[k];
+                var x = model.NewBoolVar($"p{i}s{slot}");
+                variables[i][k] = x;
+                allVariables.Add(x);
+                weights.Add(pair.Weight);
+                foreach (var org in (ReadOnlySpan<int>)[pair.University, pair.Enterprise])
+                {
+                    (byOrganizationSlot[org, slot] ??= []).Add(x);
+                    (byOrganization[org] ??= []).Add(x);
+                }
+
+                (bySlot[slot] ??= []).Add(x);
+                model.AddHint(x, hint[i] == slot);
+            }
+
+            if (variables[i].Length > 1)
+            {
+                model.AddAtMostOne(variables[i]);
+            }
+        }
+
+        for (var org = 0; org < problem.Organizations.Count; org++)
+        {
+            var slotsUsed = 0;
+            for (var slot = 1; slot <= problem.Slots; slot++)
+            {
+                if (byOrganizationSlot[org, slot] is { } meetings)
+                {
+                    slotsUsed++;
+                    if (meetings.Count > 1)
+                    {
+                        model.AddAtMostOne(meetings);
+                    }
+                }
+            }
+
+            // With at most one meeting per slot, capacity only binds below the number of slots the organisation has pairs in.
+            if (byOrganization[org] is { } all && problem.Capacity[org] < slotsUsed)
+            {
+                model.Add(LinearExpr.Sum(all) <= problem.Capacity[org]);
+            }
+        }
+
+        for (var slot = 1; slot <= problem.Slots; slot++)
+        {
+            if (bySlot[slot] is { } meetings && meetings.Count > problem.Tables)
+            {
+                model.Add(LinearExpr.Sum(meetings) <= problem.Tables);
+            }
+        }
+
+        model.Maximize(LinearExpr.WeightedSum(allVariables, weights));
+
+        using var solver = new CpSolver
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"num_workers:1,random_seed:{seed},max_deterministic_time:{deterministicTime:R},log_search_progress:false"),
+        };
+        var status = solver.Solve(model);
+        var response = solver.Response;
+        var found = status is CpSolverStatus.Optimal or CpSolverStatus.Feasible;
+        var bound = found ? solver.BestObjectiveBound / problem.Scale : double.PositiveInfinity;
+        if (!found)
+        {
+            return new CpSatResult(null, status.ToString().ToUpperInvariant(), bound, response?.DeterministicTime ?? 0, response?.WallTime ?? 0);
+        }
+
+        var slotOf = new int[problem.Candidates.Count];
+        for (var i = 0; i < problem.Candidates.Count; i++)
+        {
+            for (var k = 0; k < variables[i].Length; k++)
+            {
+                if (solver.BooleanValue(variables[i][k]))
+                {
+                    slotOf[i] = problem.Candidates[i].Slots[k];
+                }
+            }
+        }
+
+        return new CpSatResult(slotOf, status == CpSolverStatus.Optimal ? "OPTIMAL" : "FEASIBLE", bound, response?.DeterministicTime ?? 0, response?.WallTime ?? 0);
+    }
+}
