@@ -24,7 +24,7 @@ public sealed record IndexCounts(int Added, int Updated, int Unchanged, int Dele
 
 /// <summary>Indexes achievements and demands and retrieves the best matches in both directions.</summary>
 /// <remarks>Thread-safe for concurrent matching once created. Dispose it to release the indexes.</remarks>
-public sealed class MatchingEngine : IDisposable
+public sealed partial class MatchingEngine : IDisposable
 {
     private readonly LuceneDirectory _achievementDirectory;
     private readonly LuceneDirectory _demandDirectory;
