@@ -22,9 +22,8 @@ public class FeaturesBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var sample = Path.Combine(AppContext.BaseDirectory, "sample");
-        var achievements = RecordReader.ReadAchievements(Path.Combine(sample, "achievements.csv")).Records;
-        var demands = RecordReader.ReadDemands(Path.Combine(sample, "demands.csv")).Records;
+        var achievements = RecordReader.ReadAchievements(SampleEvent.AchievementsCsv).Records;
+        var demands = RecordReader.ReadDemands(SampleEvent.DemandsCsv).Records;
         _space = FeatureSpace.Build(achievements, demands);
         _demand = _space.Demand(demands[0].Id);
         _candidates = [.. achievements.Take(Candidates).Select(a => _space.Achievement(a.Id))];

@@ -13,7 +13,7 @@ internal static class Cli
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
-    public static string Sample(string file) => Path.Combine(AppContext.BaseDirectory, "sample", file);
+    public static string Sample(string file) => Path.Combine(SampleEvent.Directory, file);
 }
 
 /// <summary>A fresh folder, deleted on dispose.</summary>

@@ -6,10 +6,10 @@ namespace Matching.Tests;
 internal static class SampleEvent
 {
     private static readonly Lazy<IReadOnlyList<Achievement>> s_achievements = new(() =>
-        RecordReader.ReadAchievements(Path.Combine(AppContext.BaseDirectory, "sample", "achievements.csv")).Records);
+        RecordReader.ReadAchievements(Matching.SampleEvent.AchievementsCsv).Records);
 
     private static readonly Lazy<IReadOnlyList<Demand>> s_demands = new(() =>
-        RecordReader.ReadDemands(Path.Combine(AppContext.BaseDirectory, "sample", "demands.csv")).Records);
+        RecordReader.ReadDemands(Matching.SampleEvent.DemandsCsv).Records);
 
     public static IReadOnlyList<Achievement> Achievements => s_achievements.Value;
 

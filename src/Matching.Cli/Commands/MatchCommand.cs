@@ -10,7 +10,7 @@ namespace Matching.Cli.Commands;
 /// <summary><c>matching match</c>: recommendations both ways, university–enterprise pairs, agenda and report.</summary>
 internal static class MatchCommand
 {
-    public static string SampleDirectory => Path.Combine(AppContext.BaseDirectory, "sample");
+    public static string SampleDirectory => SampleEvent.Directory;
 
     public static Command Create(CommandHost host)
     {

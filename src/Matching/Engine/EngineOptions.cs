@@ -20,6 +20,9 @@ public sealed class EngineOptions
     /// <c>RankerModel.Load(RankerModel.DefaultPath)</c>.</summary>
     public Ranking.RankerModel? Ranker { get; init; }
 
+    /// <summary>Where the engine logs what it did (index updates, model in use). Default: no logging.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
     /// <summary>BM25 candidates the reranker reorders per query. Default 100.</summary>
     public int RerankDepth { get; init; } = 100;
 }

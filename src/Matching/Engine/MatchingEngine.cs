@@ -42,6 +42,10 @@ public sealed partial class MatchingEngine : IDisposable
         _demands = new RecordSearcher(demandDirectory, RecordKind.Demands, options.Analyzer, options.Retrieval);
         _ranker = options.Ranker;
         Analyzer = options.Analyzer;
+        var logger = Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MatchingEngine>(options.LoggerFactory);
+        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
+            "Matching engine over {Achievements} achievements and {Demands} demands; analyzer {Analyzer}; {Ranking}",
+            _achievements.Count, _demands.Count, options.Analyzer, _ranker is null ? "BM25 order" : $"reranked by a model with features {_ranker.Metadata.FeatureHash}");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
         _rerankDepth = options.RerankDepth;
         // Profiles of every indexed record: the cached statistics pair features are computed from.

@@ -100,6 +100,9 @@ public sealed class RankerModel
     /// <summary>The model shipped with Matching (<c>resources/models/matching-ranker.zip</c>).</summary>
     public static string DefaultPath => Path.Combine(ResourceLocator.Root, "models", "matching-ranker.zip");
 
+    /// <summary>Loads the model shipped with Matching.</summary>
+    public static RankerModel LoadDefault() => Load(DefaultPath);
+
     /// <summary>Scores row-major feature rows (one score per row; higher is better).</summary>
     internal void Score(ReadOnlySpan<float> rows, int count, Span<float> scores) => _compiled.Score(rows, count, scores);
 
