@@ -23,43 +23,45 @@ public sealed record IndexReport(IndexCounts Achievements, IndexCounts Demands);
 public sealed record IndexCounts(int Added, int Updated, int Unchanged, int Deleted, int Total);
 
 /// <summary>Indexes achievements and demands and retrieves the best matches in both directions.</summary>
-/// <remarks>Thread-safe for concurrent matching once created. Dispose it to release the indexes.</remarks>
+/// <remarks>Thread-safe: any number of threads may match while records are added, updated or removed. Each
+/// query runs against one consistent snapshot of both indexes; a write builds the next snapshot and swaps it
+/// in, and the old one is released when its last query finishes. Dispose the engine to release the indexes.</remarks>
 public sealed partial class MatchingEngine : IDisposable
 {
     private readonly LuceneDirectory _achievementDirectory;
     private readonly LuceneDirectory _demandDirectory;
-    private readonly RecordSearcher _achievements;
-    private readonly RecordSearcher _demands;
+    private readonly EngineOptions _options;
     private readonly RankerModel? _ranker;
     private readonly int _rerankDepth;
-    private readonly Lazy<FeatureSpace> _features;
+    private readonly object _writeLock = new();
+    private volatile Snapshot _snapshot;
+    private bool _disposed;
 
     private MatchingEngine(LuceneDirectory achievementDirectory, LuceneDirectory demandDirectory, EngineOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
         _achievementDirectory = achievementDirectory;
         _demandDirectory = demandDirectory;
-        _achievements = new RecordSearcher(achievementDirectory, RecordKind.Achievements, options.Analyzer, options.Retrieval);
-        _demands = new RecordSearcher(demandDirectory, RecordKind.Demands, options.Analyzer, options.Retrieval);
+        _options = options;
         _ranker = options.Ranker;
+        _rerankDepth = options.RerankDepth;
         Analyzer = options.Analyzer;
+        _snapshot = OpenSnapshot();
         var logger = Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MatchingEngine>(options.LoggerFactory);
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
             "Matching engine over {Achievements} achievements and {Demands} demands; analyzer {Analyzer}; {Ranking}",
-            _achievements.Count, _demands.Count, options.Analyzer, _ranker is null ? "BM25 order" : $"reranked by a model with features {_ranker.Metadata.FeatureHash}");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
-        _rerankDepth = options.RerankDepth;
-        // Profiles of every indexed record: the cached statistics pair features are computed from.
-        _features = new Lazy<FeatureSpace>(() => FeatureSpace.Build([.. Achievements()], [.. Demands()]));
+            _snapshot.Achievements.Count, _snapshot.Demands.Count, options.Analyzer,
+            _ranker is null ? "BM25 order" : $"reranked by a model with features {_ranker.Metadata.FeatureHash}");
     }
 
     /// <summary>Whether results are reranked by a learned model (otherwise BM25 order).</summary>
     public bool IsReranking => _ranker is not null;
 
     /// <summary>Achievements in the index.</summary>
-    public int AchievementCount => _achievements.Count;
+    public int AchievementCount => Read(s => s.Achievements.Count);
 
     /// <summary>Demands in the index.</summary>
-    public int DemandCount => _demands.Count;
+    public int DemandCount => Read(s => s.Demands.Count);
 
     /// <summary>Builds or incrementally updates the on-disk indexes at <see cref="EngineOptions.IndexPath"/>.</summary>
     /// <param name="achievements">Achievements to add or update (by id).</param>
@@ -102,7 +104,7 @@ public sealed partial class MatchingEngine : IDisposable
         return new MatchingEngine(achievementDirectory, demandDirectory, options);
     }
 
-    /// <summary>Opens existing on-disk indexes read-only.</summary>
+    /// <summary>Opens existing on-disk indexes.</summary>
     /// <exception cref="IndexMismatchException">An index is missing, or was built by another analyzer or format.</exception>
     public static MatchingEngine Open(EngineOptions options)
     {
@@ -121,42 +123,68 @@ public sealed partial class MatchingEngine : IDisposable
         }
     }
 
+    /// <summary>Adds achievements, or replaces those whose id is already indexed (one commit). Queries running
+    /// meanwhile see the previous records; later ones see the new.</summary>
+    public IndexCounts AddOrUpdateAchievements(IEnumerable<Achievement> achievements) =>
+        Write(RecordKind.Achievements, achievements.Select(IndexedRecord.From), remove: null);
+
+    /// <summary>Adds demands, or replaces those whose id is already indexed (one commit).</summary>
+    public IndexCounts AddOrUpdateDemands(IEnumerable<Demand> demands) =>
+        Write(RecordKind.Demands, demands.Select(IndexedRecord.From), remove: null);
+
+    /// <summary>Removes achievements by id (unknown ids are ignored; one commit).</summary>
+    public IndexCounts RemoveAchievements(IEnumerable<string> ids) =>
+        Write(RecordKind.Achievements, [], remove: ids.ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Removes demands by id (unknown ids are ignored; one commit).</summary>
+    public IndexCounts RemoveDemands(IEnumerable<string> ids) =>
+        Write(RecordKind.Demands, [], remove: ids.ToHashSet(StringComparer.Ordinal));
+
     /// <summary>The best achievements for a demand, best first: BM25 candidates, reranked when a ranker is set.</summary>
     public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10) =>
-        _achievements.WithMatchedTerms(QueryText.From(demand), RankDemand(demand, topK));
+        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(demand), RankDemand(s, demand, topK)));
 
     /// <summary>The best demands for an achievement, best first: BM25 candidates, reranked when a ranker is set.</summary>
     public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10) =>
-        _demands.WithMatchedTerms(QueryText.From(achievement), RankAchievement(achievement, topK));
+        Read(s => s.Demands.WithMatchedTerms(QueryText.From(achievement), RankAchievement(s, achievement, topK)));
+
+    /// <summary>The best achievements for a demand with a full explanation of each (matched terms, highlighted
+    /// passages, the features that moved its score).</summary>
+    public IReadOnlyList<PairExplanation> MatchDemandExplained(Demand demand, int topK = 10) =>
+        [.. MatchDemand(demand, topK).Select(c => FindAchievement(c.Id) is { } a ? Explain(demand, a) : null).OfType<PairExplanation>()];
 
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
-        _achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false);
+        Read(s => s.Achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false));
 
     /// <summary>The ranked achievements for a demand without matched terms (those cost a term-vector read each).</summary>
-    internal IReadOnlyList<Candidate> RankDemand(Demand demand, int topK)
+    internal IReadOnlyList<Candidate> RankDemand(Demand demand, int topK) => Read(s => RankDemand(s, demand, topK));
+
+    /// <summary>The ranked demands for an achievement without matched terms.</summary>
+    internal IReadOnlyList<Candidate> RankAchievement(Achievement achievement, int topK) => Read(s => RankAchievement(s, achievement, topK));
+
+    private IReadOnlyList<Candidate> RankDemand(Snapshot s, Demand demand, int topK)
     {
         var query = QueryText.From(demand);
         if (_ranker is null)
         {
-            return _achievements.Search(query, topK, withMatchedTerms: false);
+            return s.Achievements.Search(query, topK, withMatchedTerms: false);
         }
 
-        var candidates = _achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
-        return Rerank(candidates, FeaturesForDemand(demand, [.. candidates.Select(c => c.Id)]), topK);
+        var candidates = s.Achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        return Rerank(candidates, FeaturesForDemand(s, demand, [.. candidates.Select(c => c.Id)]), topK);
     }
 
-    /// <summary>The ranked demands for an achievement without matched terms.</summary>
-    internal IReadOnlyList<Candidate> RankAchievement(Achievement achievement, int topK)
+    private IReadOnlyList<Candidate> RankAchievement(Snapshot s, Achievement achievement, int topK)
     {
         var query = QueryText.From(achievement);
         if (_ranker is null)
         {
-            return _demands.Search(query, topK, withMatchedTerms: false);
+            return s.Demands.Search(query, topK, withMatchedTerms: false);
         }
 
-        var candidates = _demands.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
-        var space = _features.Value;
+        var candidates = s.Demands.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        var space = s.Features.Value;
         var features = space.ForAchievement(
             space.HasAchievement(achievement.Id) ? space.Achievement(achievement.Id) : space.PrepareAchievement(achievement),
             [.. candidates.Select(c => c.Id)]);
@@ -165,21 +193,24 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>Adds the matched terms to a demand's list.</summary>
     internal IReadOnlyList<Candidate> WithMatchedTerms(Demand demand, IReadOnlyList<Candidate> candidates) =>
-        _achievements.WithMatchedTerms(QueryText.From(demand), candidates);
+        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(demand), candidates));
 
     /// <summary>Adds the matched terms to an achievement's list.</summary>
     internal IReadOnlyList<Candidate> WithMatchedTerms(Achievement achievement, IReadOnlyList<Candidate> candidates) =>
-        _demands.WithMatchedTerms(QueryText.From(achievement), candidates);
+        Read(s => s.Demands.WithMatchedTerms(QueryText.From(achievement), candidates));
 
-    /// <summary>Pair features of a demand against achievements (rows in the given order); needs a ranker.</summary>
-    internal float[] FeaturesForDemand(Demand demand, IReadOnlyList<string> achievementIds)
+    /// <summary>Pair features of a demand against achievements (rows in the given order).</summary>
+    internal float[] FeaturesForDemand(Demand demand, IReadOnlyList<string> achievementIds) =>
+        Read(s => FeaturesForDemand(s, demand, achievementIds));
+
+    private static float[] FeaturesForDemand(Snapshot s, Demand demand, IReadOnlyList<string> achievementIds)
     {
-        var space = _features.Value;
+        var space = s.Features.Value;
         return space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), achievementIds);
     }
 
     /// <summary>Profiles of every indexed record, built on first use (also without a ranker, for explanations).</summary>
-    internal FeatureSpace Features => _features.Value;
+    internal FeatureSpace Features => Read(s => s.Features.Value);
 
     /// <summary>BM25 candidates a ranker reorders per query.</summary>
     internal int RerankDepth => _rerankDepth;
@@ -204,17 +235,17 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>The indexed achievement with this id, or null.</summary>
     public Achievement? FindAchievement(string id) =>
-        _achievements.SourceOf(id) is { } json ? IndexedRecord.ToAchievement(json) : null;
+        Read(s => s.Achievements.SourceOf(id)) is { } json ? IndexedRecord.ToAchievement(json) : null;
 
     /// <summary>The indexed demand with this id, or null.</summary>
     public Demand? FindDemand(string id) =>
-        _demands.SourceOf(id) is { } json ? IndexedRecord.ToDemand(json) : null;
+        Read(s => s.Demands.SourceOf(id)) is { } json ? IndexedRecord.ToDemand(json) : null;
 
-    /// <summary>Every indexed achievement, in id order.</summary>
-    public IEnumerable<Achievement> Achievements() => _achievements.AllSources().Select(IndexedRecord.ToAchievement);
+    /// <summary>Every indexed achievement, in id order (a consistent copy taken when called).</summary>
+    public IEnumerable<Achievement> Achievements() => Read(s => s.Achievements.AllSources().ToList()).Select(IndexedRecord.ToAchievement);
 
-    /// <summary>Every indexed demand, in id order.</summary>
-    public IEnumerable<Demand> Demands() => _demands.AllSources().Select(IndexedRecord.ToDemand);
+    /// <summary>Every indexed demand, in id order (a consistent copy taken when called).</summary>
+    public IEnumerable<Demand> Demands() => Read(s => s.Demands.AllSources().ToList()).Select(IndexedRecord.ToDemand);
 
     /// <summary>Runs every demand and every achievement as a query (top <paramref name="topK"/> each).</summary>
     public BatchMatches MatchAll(IEnumerable<Demand> demands, IEnumerable<Achievement> achievements, int topK = 10) =>
@@ -225,16 +256,142 @@ public sealed partial class MatchingEngine : IDisposable
     public EvaluationResult Evaluate(IReadOnlyList<Demand> demands, IReadOnlyList<Judgment> judgments, int depth = 100) =>
         RetrievalEvaluator.Evaluate(this, demands, judgments, depth);
 
-    internal RecordSearcher AchievementSearcher => _achievements;
-
     private static IndexCounts Counts(IndexUpdateStats s) => new(s.Added, s.Updated, s.Unchanged, s.Deleted, s.Total);
+
+    private IndexCounts Write(RecordKind kind, IEnumerable<IndexedRecord> records, HashSet<string>? remove)
+    {
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var directory = kind == RecordKind.Achievements ? _achievementDirectory : _demandDirectory;
+            IndexUpdateStats stats;
+            if (remove is null)
+            {
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records);
+            }
+            else
+            {
+                // Keep every other record (unchanged, so skipped by hash) and prune the rest.
+                var searcher = kind == RecordKind.Achievements ? _snapshot.Achievements : _snapshot.Demands;
+                var kept = searcher.AllSources().ToList()
+                    .Select(json => kind == RecordKind.Achievements ? IndexedRecord.From(IndexedRecord.ToAchievement(json)) : IndexedRecord.From(IndexedRecord.ToDemand(json)))
+                    .Where(r => !remove.Contains(r.Id));
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true);
+            }
+
+            var previous = _snapshot;
+            _snapshot = OpenSnapshot();
+            previous.Release();
+            return Counts(stats);
+        }
+    }
+
+    private Snapshot OpenSnapshot()
+    {
+        var achievements = new RecordSearcher(_achievementDirectory, RecordKind.Achievements, _options.Analyzer, _options.Retrieval);
+        try
+        {
+            var demands = new RecordSearcher(_demandDirectory, RecordKind.Demands, _options.Analyzer, _options.Retrieval);
+            return new Snapshot(achievements, demands);
+        }
+        catch
+        {
+            achievements.Dispose();
+            throw;
+        }
+    }
+
+    private T Read<T>(Func<Snapshot, T> read)
+    {
+        var snapshot = Acquire();
+        try
+        {
+            return read(snapshot);
+        }
+        finally
+        {
+            snapshot.Release();
+        }
+    }
+
+    private Snapshot Acquire()
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var snapshot = _snapshot;
+            if (snapshot.TryAcquire())
+            {
+                return snapshot;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _achievements.Dispose();
-        _demands.Dispose();
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _snapshot.Release();
+        }
+
         _achievementDirectory.Dispose();
         _demandDirectory.Dispose();
+    }
+
+    /// <summary>Both searchers and the feature space of one state of the indexes, reference-counted so a
+    /// write can swap in the next state while queries still run on this one.</summary>
+    private sealed class Snapshot
+    {
+        private int _references = 1;
+
+        public Snapshot(RecordSearcher achievements, RecordSearcher demands)
+        {
+            Achievements = achievements;
+            Demands = demands;
+            Features = new Lazy<FeatureSpace>(
+                () => FeatureSpace.Build(
+                    [.. achievements.AllSources().Select(IndexedRecord.ToAchievement)],
+                    [.. demands.AllSources().Select(IndexedRecord.ToDemand)]),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public RecordSearcher Achievements { get; }
+
+        public RecordSearcher Demands { get; }
+
+        public Lazy<FeatureSpace> Features { get; }
+
+        public bool TryAcquire()
+        {
+            while (true)
+            {
+                var count = Volatile.Read(ref _references);
+                if (count == 0)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _references, count + 1, count) == count)
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _references) == 0)
+            {
+                Achievements.Dispose();
+                Demands.Dispose();
+            }
+        }
     }
 }
