@@ -33,6 +33,17 @@ public sealed class RankingData
 
     /// <summary>Pair tasks: demand PREFIX+X never gets achievement X (it is the same sentence).</summary>
     public string? ExcludeSelfPrefix { get; init; }
+
+    /// <summary>Reads the records, the judgments (TREC qrels, or an outcome CSV when the file ends in .csv) and
+    /// optionally candidate lists (a TREC run) from files.</summary>
+    /// <exception cref="InputFormatException">Any file is missing or malformed (file, line and field named).</exception>
+    public static RankingData FromFiles(string achievementsPath, string demandsPath, string judgmentsPath, string? candidatesPath = null, ReadOptions? readOptions = null) => new()
+    {
+        Achievements = RecordReader.ReadAchievements(achievementsPath, readOptions).Records,
+        Demands = RecordReader.ReadDemands(demandsPath, readOptions).Records,
+        Judgments = judgmentsPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? OutcomeReader.Read(judgmentsPath) : JudgmentReader.Read(judgmentsPath),
+        Candidates = candidatesPath is null ? null : RunReader.Read(candidatesPath),
+    };
 }
 
 /// <summary>The outcome of <see cref="RankerWorkflow.Train"/>.</summary>

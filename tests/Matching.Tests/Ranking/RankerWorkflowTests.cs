@@ -210,3 +210,24 @@ public sealed class JudgedMetricsTests
         }
     }
 }
+
+public sealed class RankingDataTests
+{
+    [Test]
+    public void FromFiles_QrelsOrOutcomes()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.File("j.qrels"), "D001 0 A001 1\nD001 0 A119 0\n");
+        File.WriteAllText(temp.File("o.csv"), "demand_id,achievement_id,outcome\nD001,A001,signed\n");
+
+        var fromQrels = RankingData.FromFiles(Matching.SampleEvent.AchievementsCsv, Matching.SampleEvent.DemandsCsv, temp.File("j.qrels"));
+        var fromOutcomes = RankingData.FromFiles(Matching.SampleEvent.AchievementsCsv, Matching.SampleEvent.DemandsCsv, temp.File("o.csv"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fromQrels.Achievements, Has.Count.EqualTo(120));
+            Assert.That(fromQrels.Judgments, Has.Count.EqualTo(2));
+            Assert.That(fromOutcomes.Judgments.Single().Grade, Is.EqualTo(3));
+        }
+    }
+}
