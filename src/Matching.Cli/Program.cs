@@ -20,6 +20,7 @@ internal static class Program
             TrainCommand.Create(host),
             AgendaCommand.Create(host),
             ExplainCommand.Create(host),
+            SynthCommand.Create(host),
         };
 
         var parse = root.Parse(args);

@@ -35,11 +35,13 @@ internal static class MatchCommand
         var tables = new Option<int?>("--tables") { Description = "Agenda tables (overrides the options file; default 20).", HelpName = "T" };
         var defaultCapacity = new Option<int?>("--default-capacity") { Description = "Meetings an organisation can staff unless the capacity file says otherwise (default 4).", HelpName = "K" };
         var noAgenda = new Option<bool>("--no-agenda") { Description = "Plan no meeting agenda." };
+        var noReport = new Option<bool>("--no-report") { Description = "Write only the CSV tables and run (no HTML/XLSX/JSON report): for large batches." };
+        var threads = new Option<int>("--threads") { Description = "Query threads (default: all cores).", DefaultValueFactory = _ => 0, HelpName = "N" };
 
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
-            options, capacityFile, slots, tables, defaultCapacity, noAgenda,
+            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, threads,
         };
 
         command.SetAction(parse => host.Execute(() =>
@@ -75,12 +77,21 @@ internal static class MatchCommand
             var k = parse.GetValue(topK);
             using var engine = MatchingEngine.Create(achievementList, demandList, engineOptions);
             host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} both ways ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
-            var result = EventPlanner.Plan(engine, demandList, achievementList, eventOptions, k, capacities);
+            var withReport = !parse.GetValue(noReport);
+            using var progress = new ProgressLine(host.Err, "matching");
+            var result = EventPlanner.Plan(engine, demandList, achievementList, eventOptions, k, capacities, new EventRunOptions
+            {
+                Threads = parse.GetValue(threads),
+                Progress = progress,
+                WithReport = withReport,
+            });
+            progress.Finish();
             var files = EventOutputWriter.Write(
                 parse.GetValue(output)!,
                 result,
                 engine.Achievements().ToDictionary(a => a.Id, StringComparer.Ordinal),
-                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal));
+                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal),
+                withReport);
             foreach (var file in files)
             {
                 host.Out.WriteLine(file);

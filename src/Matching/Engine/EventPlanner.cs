@@ -18,6 +18,25 @@ public sealed record EventResult(
     IReadOnlyDictionary<(string DemandId, string AchievementId), double> Strengths,
     bool Reranked);
 
+/// <summary>How a batch run uses the machine.</summary>
+public sealed record EventRunOptions
+{
+    /// <summary>Query threads; 0 (the default) uses every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Told after every query (demands, then achievements).</summary>
+    public IProgress<BatchProgress>? Progress { get; init; }
+
+    /// <summary>Whether to build the report's demand cards (snippets, contributions). Default true; large batches
+    /// that only want the tables turn it off.</summary>
+    public bool WithReport { get; init; } = true;
+}
+
+/// <summary>Queries done of a batch.</summary>
+/// <param name="Done">Queries answered.</param>
+/// <param name="Total">Queries in the batch.</param>
+public sealed record BatchProgress(int Done, int Total);
+
 /// <summary>Runs an event: recommendations both ways under the event's rules, university–enterprise pairs,
 /// explanations and the meeting agenda.</summary>
 public static class EventPlanner
@@ -32,57 +51,91 @@ public static class EventPlanner
     /// <param name="options">The event's rules.</param>
     /// <param name="topK">Recommendations kept per demand and per achievement.</param>
     /// <param name="capacities">Per-organisation capacities and unavailable slots for the agenda.</param>
+    /// <param name="run">Threads, progress and whether to build the report's cards (null: defaults).</param>
     public static EventResult Plan(
         MatchingEngine engine,
         IReadOnlyList<Demand> demands,
         IReadOnlyList<Achievement> achievements,
         EventOptions options,
         int topK = 10,
-        IReadOnlyList<OrganizationCapacity>? capacities = null)
+        IReadOnlyList<OrganizationCapacity>? capacities = null,
+        EventRunOptions? run = null)
     {
+        run ??= new EventRunOptions();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = run.Threads > 0 ? run.Threads : Environment.ProcessorCount };
+        var done = 0;
+        var total = demands.Count + achievements.Count;
+        void Tick()
+        {
+            var n = Interlocked.Increment(ref done);
+            run.Progress?.Report(new BatchProgress(n, total));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         var demandById = demands.ToDictionary(d => d.Id, StringComparer.Ordinal);
         var achievementById = achievements.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var reranked = engine.IsReranking;
         var depth = Math.Max(topK, FilterDepth);
 
-        // Raw lists (no matched terms yet), both ways, kept to what the hard filters allow.
-        var byDemand = demands.Select(d => (Query: d, List: engine.RankDemand(d, depth)
-            .Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options)).ToList())).ToList();
-        var byAchievement = achievements.Select(a => (Query: a, List: engine.RankAchievement(a, depth)
-            .Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options)).ToList())).ToList();
+        // Raw lists (no matched terms yet), both ways, kept to what the hard filters allow. Queries run in
+        // parallel; each result lands in its input slot, so the output order never depends on threads.
+        var demandLists = new List<Candidate>[demands.Count];
+        Parallel.For(0, demands.Count, parallel, i =>
+        {
+            var d = demands[i];
+            demandLists[i] = [.. engine.RankDemand(d, depth).Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options))];
+            Tick();
+        });
+        var achievementLists = new List<Candidate>[achievements.Count];
+        Parallel.For(0, achievements.Count, parallel, i =>
+        {
+            var a = achievements[i];
+            achievementLists[i] = [.. engine.RankAchievement(a, depth).Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options))];
+            Tick();
+        });
+        var byDemand = demands.Select((d, i) => (Query: d, List: demandLists[i])).ToList();
+        var byAchievement = achievements.Select((a, i) => (Query: a, List: achievementLists[i])).ToList();
 
         var bestBm25 = reranked ? 0 : byDemand.SelectMany(x => x.List).Concat(byAchievement.SelectMany(x => x.List)).Select(c => c.Score).DefaultIfEmpty(0).Max();
         double StrengthOf(Demand d, Achievement a, double score) =>
             Math.Min(1, PairAggregator.Strength(score, reranked, bestBm25) + PairAggregator.Bonus(d, a, options));
 
+        var demandTops = new List<(Candidate Candidate, double Strength)>[byDemand.Count];
+        var demandMatchArray = new QueryMatches[byDemand.Count];
+        Parallel.For(0, byDemand.Count, parallel, i =>
+        {
+            var (demand, list) = byDemand[i];
+            demandTops[i] = Reorder(list, c => StrengthOf(demand, achievementById[c.Id], c.Score), topK);
+            demandMatchArray[i] = new QueryMatches(demand.Id, engine.WithMatchedTerms(demand, [.. demandTops[i].Select(x => x.Candidate)]));
+        });
         var strengths = new Dictionary<(string, string), double>();
-        var demandMatches = new List<QueryMatches>();
-        foreach (var (demand, list) in byDemand)
+        for (var i = 0; i < byDemand.Count; i++)
         {
-            var top = Reorder(list, c => StrengthOf(demand, achievementById[c.Id], c.Score), topK);
-            foreach (var (candidate, strength) in top)
+            foreach (var (candidate, strength) in demandTops[i])
             {
-                strengths[(demand.Id, candidate.Id)] = strength;
+                strengths[(byDemand[i].Query.Id, candidate.Id)] = strength;
             }
-
-            demandMatches.Add(new QueryMatches(demand.Id, engine.WithMatchedTerms(demand, [.. top.Select(x => x.Candidate)])));
         }
 
-        var achievementMatches = new List<QueryMatches>();
-        var reverse = new List<(Demand, Achievement, int, double)>();
-        foreach (var (achievement, list) in byAchievement)
+        var demandMatches = demandMatchArray.ToList();
+        var achievementTops = new List<(Candidate Candidate, double Strength)>[byAchievement.Count];
+        var achievementMatchArray = new QueryMatches[byAchievement.Count];
+        Parallel.For(0, byAchievement.Count, parallel, i =>
         {
-            var top = Reorder(list, c => StrengthOf(demandById[c.Id], achievement, c.Score), topK);
-            achievementMatches.Add(new QueryMatches(achievement.Id, engine.WithMatchedTerms(achievement, [.. top.Select(x => x.Candidate)])));
-            reverse.AddRange(top.Select(x => (demandById[x.Candidate.Id], achievement, x.Candidate.Rank, x.Strength)));
-        }
+            var (achievement, list) = byAchievement[i];
+            achievementTops[i] = Reorder(list, c => StrengthOf(demandById[c.Id], achievement, c.Score), topK);
+            achievementMatchArray[i] = new QueryMatches(achievement.Id, engine.WithMatchedTerms(achievement, [.. achievementTops[i].Select(x => x.Candidate)]));
+        });
+        var achievementMatches = achievementMatchArray.ToList();
+        var reverse = byAchievement.SelectMany((x, i) => achievementTops[i].Select(t => (demandById[t.Candidate.Id], x.Query, t.Candidate.Rank, t.Strength))).ToList();
 
         var forward = demandMatches.SelectMany(q => q.Candidates.Select(c =>
             (demandById[q.QueryId], achievementById[c.Id], c.Rank, strengths[(q.QueryId, c.Id)])));
         var pairs = PairAggregator.Aggregate(forward.Concat(reverse), options);
 
-        var cards = Cards(engine, demands, demandMatches, achievementById, strengths, byDemand.ToDictionary(x => x.Query.Id, x => x.List));
+        var cards = run.WithReport
+            ? Cards(engine, demands, demandMatches, achievementById, strengths, byDemand.ToDictionary(x => x.Query.Id, x => x.List))
+            : [];
         Agenda? agenda = null;
         if (options.Agenda is { } settings)
         {

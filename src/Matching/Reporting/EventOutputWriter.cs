@@ -44,12 +44,14 @@ public static class EventOutputWriter
         return [.. new[] { AgendaBySlotFile, AgendaByOrganizationFile, AgendaWorkbookFile }.Select(f => Path.Combine(output.Directory, f))];
     }
 
-    /// <summary>Writes every file into <paramref name="outDirectory"/> and returns their full paths.</summary>
+    /// <summary>Writes every file into <paramref name="outDirectory"/> and returns their full paths (without the
+    /// HTML/XLSX/JSON report when <c>withReport</c> is false).</summary>
     public static IReadOnlyList<string> Write(
         string outDirectory,
         EventResult result,
         IReadOnlyDictionary<string, Achievement> achievements,
-        IReadOnlyDictionary<string, Demand> demands)
+        IReadOnlyDictionary<string, Demand> demands,
+        bool withReport = true)
     {
         using var output = new AtomicOutput(outDirectory);
         var files = new List<string>(MatchOutputWriter.WriteTables(
@@ -76,10 +78,14 @@ public static class EventOutputWriter
             files.Add(Path.Combine(output.Directory, AgendaByOrganizationFile));
         }
 
-        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(report, writer));
-        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream));
-        output.Write(JsonFile, stream => JsonReportWriter.Write(report, stream));
-        files.AddRange([Path.Combine(output.Directory, HtmlFile), Path.Combine(output.Directory, WorkbookFile), Path.Combine(output.Directory, JsonFile)]);
+        if (withReport)
+        {
+            output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(report, writer));
+            output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream));
+            output.Write(JsonFile, stream => JsonReportWriter.Write(report, stream));
+            files.AddRange([Path.Combine(output.Directory, HtmlFile), Path.Combine(output.Directory, WorkbookFile), Path.Combine(output.Directory, JsonFile)]);
+        }
+
         output.Commit();
         return files;
     }
