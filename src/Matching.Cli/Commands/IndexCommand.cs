@@ -1,5 +1,7 @@
+using System.Collections.ObjectModel;
 using System.CommandLine;
 using Matching.Engine;
+using Matching.Ingestion;
 
 namespace Matching.Cli.Commands;
 
@@ -38,15 +40,39 @@ internal static class IndexCommand
             }
 
             var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
-            var achievementList = achievementsPath is null ? [] : host.ReadAchievements(achievementsPath, readOptions);
-            var demandList = demandsPath is null ? [] : host.ReadDemands(demandsPath, readOptions);
+            if (achievementsPath is not null)
+            {
+                CommandHost.RequireFile(achievementsPath, "--achievements");
+            }
+
+            if (demandsPath is not null)
+            {
+                CommandHost.RequireFile(demandsPath, "--demands");
+            }
+
             var options = new EngineOptions
             {
                 IndexPath = parse.GetValue(index)!,
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
             };
 
-            var report = MatchingEngine.UpdateIndex(achievementList, demandList, options, parse.GetValue(prune), parse.GetValue(rebuild));
+            // Streamed: the inputs are never held in memory, whatever their size; the skipped rows are counted, and
+            // only the first ones kept for the report.
+            var skipped = new SkippedRows();
+            var report = MatchingEngine.UpdateIndexFromFiles(achievementsPath, demandsPath, options, readOptions,
+                parse.GetValue(prune), parse.GetValue(rebuild), skipped);
+            if (achievementsPath is not null)
+            {
+                skipped.Report(host, achievementsPath);
+                host.Log($"read {Read(report.Achievements)} achievements from {achievementsPath}");
+            }
+
+            if (demandsPath is not null)
+            {
+                skipped.Report(host, demandsPath);
+                host.Log($"read {Read(report.Demands)} demands from {demandsPath}");
+            }
+
             host.Out.WriteLine($"achievements: {Describe(report.Achievements)}");
             host.Out.WriteLine($"demands: {Describe(report.Demands)}");
             return ExitCodes.Success;
@@ -54,6 +80,42 @@ internal static class IndexCommand
         return command;
     }
 
+    private static int Read(IndexCounts c) => c.Added + c.Updated + c.Unchanged;
+
     private static string Describe(IndexCounts c) =>
         $"{c.Added} added, {c.Updated} updated, {c.Unchanged} unchanged, {c.Deleted} deleted, {c.Total} in index";
+
+    /// <summary>Rows dropped under <c>--on-bad-row skip</c>: the first <see cref="Shown"/> of each file and a count,
+    /// reported as <see cref="CommandHost"/> reports them for the verbs that read whole files.</summary>
+    private sealed class SkippedRows : Collection<InputFormatException>
+    {
+        private const int Shown = 20;
+        private readonly Dictionary<string, (List<InputFormatException> First, int Count)> _byFile = new(StringComparer.Ordinal);
+
+        protected override void InsertItem(int index, InputFormatException item)
+        {
+            var (first, count) = _byFile.GetValueOrDefault(item.Path, ([], 0));
+            if (first.Count < Shown)
+            {
+                first.Add(item);
+            }
+
+            _byFile[item.Path] = (first, count + 1);
+        }
+
+        public void Report(CommandHost host, string path)
+        {
+            if (!_byFile.TryGetValue(path, out var rows))
+            {
+                return;
+            }
+
+            foreach (var problem in rows.First)
+            {
+                host.Err.WriteLine($"skipped: {problem.Message}");
+            }
+
+            host.Err.WriteLine($"skipped {rows.Count} bad row(s) in {path}" + (rows.Count > Shown ? $" (first {Shown} shown)" : ""));
+        }
+    }
 }

@@ -45,6 +45,8 @@ public sealed record EventOptions
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // "title": null or "softPreferences": null is a wrong type, not a null to crash on later.
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>Reads an options file; errors name the file, line and JSON path.</summary>
@@ -78,6 +80,13 @@ public sealed record EventOptions
     public void Validate(string source)
     {
         var problems = new List<(string Field, string Problem)>();
+        // Records built in code (or a list holding null in the file) can still carry nulls the JSON reader keeps out.
+        var nulls = NullFields(this);
+        if (nulls.Count > 0)
+        {
+            throw new InputFormatException(source, 0, nulls[0].Field, string.Join("; ", nulls.Select(p => $"{p.Field} {p.Problem}")));
+        }
+
         if (StrongMatch is < 0 or > 1)
         {
             problems.Add(("strongMatch", "must be between 0 and 1"));
@@ -103,6 +112,26 @@ public sealed record EventOptions
             throw new InputFormatException(source, 0, problems[0].Field,
                 string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}")));
         }
+    }
+
+    private static List<(string Field, string Problem)> NullFields(EventOptions options)
+    {
+        var problems = new List<(string Field, string Problem)>();
+        foreach (var (field, value) in new (string, object?)[]
+        {
+            ("title", options.Title), ("hostRegion", options.HostRegion), ("hardFilters", options.HardFilters),
+            ("softPreferences", options.SoftPreferences), ("filters", options.Filters),
+            ("hardFilters.allowedIpTypes", options.HardFilters?.AllowedIpTypes), ("hardFilters.sameRegionRequiredFor", options.HardFilters?.SameRegionRequiredFor),
+            ("filters.regions", options.Filters?.Regions), ("filters.industries", options.Filters?.Industries),
+        })
+        {
+            if (value is null || (value is IReadOnlyList<string?> list && list.Contains(null)))
+            {
+                problems.Add((field, value is null ? "must not be null" : "must not hold null"));
+            }
+        }
+
+        return problems;
     }
 }
 

@@ -24,13 +24,35 @@ internal static class IndexBuilder
         return type;
     }
 
+    /// <summary>Updates the index with <paramref name="records"/> (read lazily, one at a time) in one commit.</summary>
+    /// <remarks>With <paramref name="verifyChecksums"/> every file of an existing on-disk index is verified before
+    /// anything is appended, so a damaged index is reported rather than extended (a sequential read of the index).</remarks>
     public static IndexUpdateStats Update(
         LuceneDirectory directory,
         RecordKind kind,
         AnalyzerKind analyzerKind,
         IEnumerable<IndexedRecord> records,
         bool prune = false,
-        bool rebuild = false)
+        bool rebuild = false,
+        bool verifyChecksums = true)
+    {
+        using var update = Begin(directory, kind, analyzerKind, prune, rebuild, verifyChecksums);
+        update.Add(records);
+        update.PrepareCommit();
+        return update.Commit();
+    }
+
+    /// <summary>Opens a writer for a two-phase update: <see cref="IndexUpdate.Add"/> records, then
+    /// <see cref="IndexUpdate.PrepareCommit"/> and <see cref="IndexUpdate.Commit"/>; disposing it uncommitted rolls back.</summary>
+    /// <remarks>Two updates prepared before either commits fail together on bad input: the streaming path reads the
+    /// achievements and demands files into two open updates and commits only when both have been read.</remarks>
+    public static IndexUpdate Begin(
+        LuceneDirectory directory,
+        RecordKind kind,
+        AnalyzerKind analyzerKind,
+        bool prune = false,
+        bool rebuild = false,
+        bool verifyChecksums = true)
     {
         var analyzerVersion = MatchingAnalyzer.VersionOf(analyzerKind);
         var exists = DirectoryReader.IndexExists(directory);
@@ -39,75 +61,32 @@ internal static class IndexBuilder
             IndexIdentity.Check(directory, kind, analyzerVersion);
         }
 
-        var existing = exists && !rebuild ? ReadHashes(directory) : new Dictionary<string, string>(StringComparer.Ordinal);
-        using var analyzer = MatchingAnalyzer.ForIndexing(analyzerKind);
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
-        {
-            OpenMode = exists && !rebuild ? OpenMode.APPEND : OpenMode.CREATE,
-            Similarity = new Lucene8Bm25Similarity(),
-            RAMBufferSizeMB = 64,
-        };
-
-        var writer = new IndexWriter(directory, config);
+        var existing = exists && !rebuild
+            ? ReadHashes(directory, kind, verifyChecksums)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var analyzer = MatchingAnalyzer.ForIndexing(analyzerKind);
         try
         {
-            int added = 0, updated = 0, unchanged = 0, deleted = 0;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var record in records)
+            var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {
-                if (!seen.Add(record.Id))
-                {
-                    throw new MatchingException($"record id '{record.Id}' appears twice in the input to the {kind} index");
-                }
-
-                var hash = record.Hash;
-                if (existing.TryGetValue(record.Id, out var oldHash))
-                {
-                    if (oldHash == hash)
-                    {
-                        unchanged++;
-                        continue;
-                    }
-
-                    writer.UpdateDocument(new Term(IndexSchema.Id, record.Id), ToDocument(record, hash));
-                    updated++;
-                }
-                else
-                {
-                    writer.AddDocument(ToDocument(record, hash));
-                    added++;
-                }
-            }
-
-            if (prune)
-            {
-                foreach (var id in existing.Keys.Where(id => !seen.Contains(id)).Order(StringComparer.Ordinal))
-                {
-                    writer.DeleteDocuments(new Term(IndexSchema.Id, id));
-                    deleted++;
-                }
-            }
-
-            writer.SetCommitData(new Dictionary<string, string>
-            {
-                [IndexSchema.CommitFormat] = IndexSchema.FormatVersion,
-                [IndexSchema.CommitKind] = kind.ToString(),
-                [IndexSchema.CommitAnalyzer] = analyzerVersion,
-            });
-            writer.Commit();
-            var total = writer.NumDocs;
-            writer.Dispose();
-            return new IndexUpdateStats(added, updated, unchanged, deleted, total);
+                OpenMode = exists && !rebuild ? OpenMode.APPEND : OpenMode.CREATE,
+                Similarity = new Lucene8Bm25Similarity(),
+                RAMBufferSizeMB = 64,
+                // A merge reads old segments and writes a new one with a fresh checksum: verify first, so damage
+                // that appeared after the open is reported instead of laundered into a valid-looking segment.
+                CheckIntegrityAtMerge = true,
+            };
+            var writer = new IndexWriter(directory, config);
+            return new IndexUpdate(writer, analyzer, kind, analyzerVersion, existing, prune);
         }
         catch
         {
-            // Drop everything since the last commit; the previous index stays as it was.
-            writer.Rollback();
+            analyzer.Dispose();
             throw;
         }
     }
 
-    private static Document ToDocument(IndexedRecord record, string hash)
+    internal static Document ToDocument(IndexedRecord record, string hash)
     {
         var document = new Document
         {
@@ -129,24 +108,156 @@ internal static class IndexBuilder
         }
     }
 
-    private static Dictionary<string, string> ReadHashes(LuceneDirectory directory)
+    private static Dictionary<string, string> ReadHashes(LuceneDirectory directory, RecordKind kind, bool verifyChecksums)
     {
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var reader = DirectoryReader.Open(directory);
-        var fields = new HashSet<string> { IndexSchema.Id, IndexSchema.Hash };
-        var live = MultiFields.GetLiveDocs(reader);
-        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        using var reader = IndexIntegrity.Open(directory, kind, verifyChecksums);
+        return IndexIntegrity.Read(directory, kind, () =>
         {
-            if (live is not null && !live.Get(doc))
+            var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var fields = new HashSet<string> { IndexSchema.Id, IndexSchema.Hash };
+            var live = MultiFields.GetLiveDocs(reader);
+            for (var doc = 0; doc < reader.MaxDoc; doc++)
             {
-                continue;
+                if (live is not null && !live.Get(doc))
+                {
+                    continue;
+                }
+
+                var stored = reader.Document(doc, fields);
+                hashes[stored.Get(IndexSchema.Id)] = stored.Get(IndexSchema.Hash);
             }
 
-            var stored = reader.Document(doc, fields);
-            hashes[stored.Get(IndexSchema.Id)] = stored.Get(IndexSchema.Hash);
+            return hashes;
+        });
+    }
+}
+
+/// <summary>One open, uncommitted index update (see <see cref="IndexBuilder.Begin"/>). Memory stays bounded by
+/// the writer's RAM buffer plus two id sets (indexed id → hash, ids seen in this input): records are consumed one at
+/// a time and never collected.</summary>
+internal sealed class IndexUpdate : IDisposable
+{
+    private readonly IndexWriter _writer;
+    private readonly Lucene.Net.Analysis.Analyzer _analyzer;
+    private readonly RecordKind _kind;
+    private readonly string _analyzerVersion;
+    private readonly Dictionary<string, string> _existing;
+    private readonly bool _prune;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private int _added, _updated, _unchanged, _deleted;
+    private bool _prepared, _committed, _disposed;
+
+    internal IndexUpdate(IndexWriter writer, Lucene.Net.Analysis.Analyzer analyzer, RecordKind kind, string analyzerVersion,
+        Dictionary<string, string> existing, bool prune)
+    {
+        _writer = writer;
+        _analyzer = analyzer;
+        _kind = kind;
+        _analyzerVersion = analyzerVersion;
+        _existing = existing;
+        _prune = prune;
+    }
+
+    /// <summary>Adds new ids, replaces changed records and skips unchanged ones (nothing visible until the commit).</summary>
+    public void Add(IEnumerable<IndexedRecord> records)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_prepared)
+        {
+            throw new InvalidOperationException("the update is already prepared for commit");
         }
 
-        return hashes;
+        foreach (var record in records)
+        {
+            if (!_seen.Add(record.Id))
+            {
+                throw new MatchingException($"record id '{record.Id}' appears twice in the input to the {_kind} index");
+            }
+
+            var hash = record.Hash;
+            if (_existing.TryGetValue(record.Id, out var oldHash))
+            {
+                if (oldHash == hash)
+                {
+                    _unchanged++;
+                    continue;
+                }
+
+                _writer.UpdateDocument(new Term(IndexSchema.Id, record.Id), IndexBuilder.ToDocument(record, hash));
+                _updated++;
+            }
+            else
+            {
+                _writer.AddDocument(IndexBuilder.ToDocument(record, hash));
+                _added++;
+            }
+        }
+    }
+
+    /// <summary>Prunes (when asked), records the index identity and flushes everything but the final commit point.</summary>
+    public void PrepareCommit()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_prepared)
+        {
+            return;
+        }
+
+        if (_prune)
+        {
+            foreach (var id in _existing.Keys.Where(id => !_seen.Contains(id)).Order(StringComparer.Ordinal))
+            {
+                _writer.DeleteDocuments(new Term(IndexSchema.Id, id));
+                _deleted++;
+            }
+        }
+
+        _writer.SetCommitData(new Dictionary<string, string>
+        {
+            [IndexSchema.CommitFormat] = IndexSchema.FormatVersion,
+            [IndexSchema.CommitKind] = _kind.ToString(),
+            [IndexSchema.CommitAnalyzer] = _analyzerVersion,
+        });
+        _writer.PrepareCommit();
+        _prepared = true;
+    }
+
+    /// <summary>Makes the update visible (one Lucene commit) and closes the writer.</summary>
+    public IndexUpdateStats Commit()
+    {
+        PrepareCommit();
+        _writer.Commit();
+        _committed = true;
+        var total = _writer.NumDocs;
+        Dispose();
+        return new IndexUpdateStats(_added, _updated, _unchanged, _deleted, total);
+    }
+
+    /// <summary>Closes the writer; an update not committed is rolled back, leaving the previous commit as it was.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (_committed)
+            {
+                _writer.Dispose();
+            }
+            else
+            {
+                // Drop everything since the last commit (a prepared commit too); the previous index stays as it was.
+                _writer.Rollback();
+            }
+        }
+        finally
+        {
+            _analyzer.Dispose();
+        }
     }
 }
 
@@ -163,6 +274,13 @@ internal static class IndexIdentity
         }
         catch (Exception e) when (e is IOException or IndexFormatTooOldException or IndexFormatTooNewException or CorruptIndexException)
         {
+            // A segments file that is cut short or overwritten is damage, reported with CheckIndex's verdict; a format
+            // from another Lucene version is not.
+            if (IndexIntegrity.MaySignalDamage(e) && IndexIntegrity.Diagnose(directory, kind, e) is { } damaged)
+            {
+                throw damaged;
+            }
+
             throw new IndexMismatchException($"the index in {Describe(directory)} cannot be read ({e.Message}); rebuild it with `matching index --rebuild`.", e);
         }
 
@@ -188,6 +306,6 @@ internal static class IndexIdentity
         }
     }
 
-    private static string Describe(LuceneDirectory directory) =>
+    internal static string Describe(LuceneDirectory directory) =>
         directory is Lucene.Net.Store.FSDirectory fs ? fs.Directory.FullName : "memory";
 }

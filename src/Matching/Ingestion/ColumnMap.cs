@@ -68,7 +68,7 @@ internal sealed class ColumnMap<T>
 
         if (columnOfField[RecordSchema<T>.Id] < 0)
         {
-            var seen = string.Join(", ", headers.Where(h => h.Length > 0));
+            var seen = HeaderName.Seen(headers);
             var expected = string.Join(", ", schema.Fields[RecordSchema<T>.Id].Aliases);
             throw new InputFormatException(path, line, "id", $"no id column; headers seen: {seen} (expected one of: {expected})");
         }

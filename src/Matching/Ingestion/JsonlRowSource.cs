@@ -56,41 +56,60 @@ internal static class JsonlRowSource
                     $"expected a JSON object, found {Describe(root.ValueKind)}", root.GetRawText()));
             }
 
-            var record = new RawRecord(line, schema.Fields.Count);
-            var keyOfField = new string?[schema.Fields.Count];
-            foreach (var property in root.EnumerateObject())
+            var key = (string?)null;
+            try
             {
-                var field = schema.FindField(property.Name);
-                if (field < 0)
-                {
-                    record.Extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                    if (!record.Extra.TryAdd(property.Name, ExtraText(property.Value)))
-                    {
-                        return RawRecord.Failed(new InputFormatException(path, line, property.Name, "key given twice"));
-                    }
+                return Fields(path, line, root, schema, ref key);
+            }
+            catch (InvalidOperationException e)
+            {
+                // System.Text.Json parses an escaped lone surrogate ("\ud800") but refuses to make a string of it.
+                var field = key is null ? null : schema.FindField(key) is var index and >= 0 ? schema.Fields[index].Name : key;
+                return RawRecord.Failed(new InputFormatException(path, line, field,
+                    $"invalid JSON string: {(key is null ? "a key" : "the value")} holds a \\u escape of a lone UTF-16 surrogate", inner: e));
+            }
+        }
+    }
 
-                    continue;
+    /// <summary>Maps the object's keys to fields; <paramref name="key"/> tracks the key being read, for errors.</summary>
+    private static RawRecord Fields<T>(string path, int line, JsonElement root, RecordSchema<T> schema, ref string? key)
+    {
+        var record = new RawRecord(line, schema.Fields.Count);
+        var keyOfField = new string?[schema.Fields.Count];
+        foreach (var property in root.EnumerateObject())
+        {
+            key = null; // while the name itself is read: it may be the bad string
+            key = property.Name;
+            var field = schema.FindField(property.Name);
+            if (field < 0)
+            {
+                record.Extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                if (!record.Extra.TryAdd(property.Name, ExtraText(property.Value)))
+                {
+                    return RawRecord.Failed(new InputFormatException(path, line, property.Name, "key given twice"));
                 }
 
-                var name = schema.Fields[field].Name;
-                if (keyOfField[field] is { } earlier)
-                {
-                    return RawRecord.Failed(new InputFormatException(path, line, name,
-                        $"given twice (keys '{earlier}' and '{property.Name}')"));
-                }
-
-                keyOfField[field] = property.Name;
-                var problem = field == RecordSchema<T>.KeywordList
-                    ? ReadKeywords(property.Value, record)
-                    : ReadText(property.Value, out record.Values[field]);
-                if (problem is not null)
-                {
-                    return RawRecord.Failed(new InputFormatException(path, line, name, problem, property.Value.GetRawText()));
-                }
+                continue;
             }
 
-            return record;
+            var name = schema.Fields[field].Name;
+            if (keyOfField[field] is { } earlier)
+            {
+                return RawRecord.Failed(new InputFormatException(path, line, name,
+                    $"given twice (keys '{earlier}' and '{property.Name}')"));
+            }
+
+            keyOfField[field] = property.Name;
+            var problem = field == RecordSchema<T>.KeywordList
+                ? ReadKeywords(property.Value, record)
+                : ReadText(property.Value, out record.Values[field]);
+            if (problem is not null)
+            {
+                return RawRecord.Failed(new InputFormatException(path, line, name, problem, property.Value.GetRawText()));
+            }
         }
+
+        return record;
     }
 
     /// <summary>A scalar text field: a string, or a number as written (ids are often numbers).</summary>
@@ -196,7 +215,7 @@ internal static class JsonlRowSource
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // The line is broken JSON as well; the encoding error is still the one to report.
         }

@@ -35,7 +35,15 @@ public static class OutcomeReader
             throw new InputFormatException(path, 0, null, "file not found");
         }
 
-        using var reader = new StreamReader(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        // Decoded as the record files are: UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030/GBK, with undecodable
+        // bytes reported by line before parsing starts.
+        var choice = TextEncodings.Choose(path, requested: null);
+        if (choice.Invalid is { } invalid)
+        {
+            throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
+        }
+
+        using var reader = TextEncodings.OpenReader(path, choice);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             DetectColumnCountChanges = false,
@@ -112,6 +120,6 @@ public static class OutcomeReader
             }
         }
 
-        throw new InputFormatException(path, 1, field, $"no {field} column; headers seen: {string.Join(", ", header)}");
+        throw new InputFormatException(path, 1, field, $"no {field} column; headers seen: {HeaderName.Seen(header)}");
     }
 }

@@ -71,7 +71,7 @@ internal static class HeaderName
     public static string Normalize(string header)
     {
         // NFKC folds full-width letters and parentheses to their ASCII forms, so （必填） and (必填) compare equal.
-        var folded = header.Normalize(NormalizationForm.FormKC);
+        var folded = FormKC(header);
         var builder = new StringBuilder(folded.Length);
         foreach (var c in folded)
         {
@@ -101,6 +101,37 @@ internal static class HeaderName
         }
 
         return name;
+    }
+
+    /// <summary>The headers a message lists: the first 20 non-empty ones, long ones shortened, and how many more
+    /// there are (a damaged file can have a million).</summary>
+    public static string Seen(IEnumerable<string?> headers)
+    {
+        const int Shown = 20;
+        var named = headers.Select(h => (h ?? "").Trim().Trim('\uFEFF')).Where(h => h.Length > 0);
+        var shown = named.Take(Shown + 1).Select(h => h.Length <= 40 ? h : h[..37] + "...").ToList();
+        if (shown.Count <= Shown)
+        {
+            return string.Join(", ", shown);
+        }
+
+        var more = named.Count() - Shown;
+        return $"{string.Join(", ", shown.Take(Shown))} and {more} more";
+    }
+
+    /// <summary>NFKC, or the text as it is when Unicode normalisation refuses it (a lone surrogate from a JSON escape,
+    /// U+FFFE or U+FFFF from a damaged file): such text matches no header and is no number either way, so it goes on to
+    /// the reader's own error (or into <c>Extra</c>) instead of an <see cref="ArgumentException"/>.</summary>
+    public static string FormKC(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
     }
 }
 

@@ -71,6 +71,9 @@ public sealed class RankerModel
     internal const string FormatName = "matching-ranker/1";
     private const string MetadataEntry = "Matching/metadata.json";
 
+    /// <summary>The time every entry of a saved model carries: the earliest a zip (DOS) date can hold.</summary>
+    private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -181,26 +184,48 @@ public sealed class RankerModel
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         var json = Path.ChangeExtension(full, ".json");
         var tempJson = temp + ".json";
+        var tempMlNet = temp + ".mlnet";
         try
         {
-            new MLContext(seed: 1).Model.Save(model, schema, temp);
-            using (var zip = ZipFile.Open(temp, ZipArchiveMode.Update))
-            {
-                var entry = zip.CreateEntry(MetadataEntry, CompressionLevel.Optimal);
-                entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                using var stream = entry.Open();
-                JsonSerializer.Serialize(stream, metadata, Json);
-            }
-
+            new MLContext(seed: 1).Model.Save(model, schema, tempMlNet);
+            WriteDeterministically(tempMlNet, temp, metadata);
             File.WriteAllText(tempJson, JsonSerializer.Serialize(metadata, Json) + "\n");
             File.Move(temp, full, overwrite: true);
             File.Move(tempJson, json, overwrite: true);
         }
         finally
         {
+            File.Delete(tempMlNet);
             File.Delete(temp);
             File.Delete(tempJson);
         }
+    }
+
+    /// <summary>Copies ML.NET's model zip into <paramref name="target"/> with the metadata entry added, entries in
+    /// ordinal name order and every one stamped with <see cref="EntryTime"/>: ML.NET stamps entries with the time of
+    /// saving, so two trainings of the same model would otherwise differ in their bytes.</summary>
+    private static void WriteDeterministically(string mlNetZip, string target, RankerMetadata metadata)
+    {
+        using var source = ZipFile.OpenRead(mlNetZip);
+        using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries.Where(e => e.FullName != MetadataEntry).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                var copy = zip.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+                copy.LastWriteTime = EntryTime;
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+
+            var metadataEntry = zip.CreateEntry(MetadataEntry, CompressionLevel.Optimal);
+            metadataEntry.LastWriteTime = EntryTime;
+            using var stream = metadataEntry.Open();
+            JsonSerializer.Serialize(stream, metadata, Json);
+        }
+
+        file.Flush(flushToDisk: true);
     }
 
     private static TreeEnsembleModelParametersBasedOnRegressionTree TreesOf(ITransformer model, string path)

@@ -122,17 +122,40 @@ public static class MatchOutputWriter
 }
 
 /// <summary>TREC run files: <c>query_id Q0 doc_id rank score tag</c>.</summary>
+/// <remarks>The columns are separated by spaces, so an id holding whitespace or a control character (a line break in a
+/// quoted CSV cell) is written with each of those replaced by <c>_</c>: one line per entry, six columns, whatever the
+/// ids hold. Such ids cannot be judged in a qrels file either.</remarks>
 internal static class TrecRun
 {
+    private static readonly System.Buffers.SearchValues<char> s_separators = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsWhiteSpace(c) || char.IsControl(c))]);
+
+    /// <summary>The id as a run file can hold it.</summary>
+    internal static string Id(string id)
+    {
+        if (!id.AsSpan().ContainsAny(s_separators))
+        {
+            return id;
+        }
+
+        return string.Create(id.Length, id, (chars, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                chars[i] = char.IsWhiteSpace(source[i]) || char.IsControl(source[i]) ? '_' : source[i];
+            }
+        });
+    }
+
     public static void Write(TextWriter writer, IEnumerable<QueryMatches> matches, string tag)
     {
         foreach (var query in matches)
         {
             foreach (var candidate in query.Candidates)
             {
-                writer.Write(query.QueryId);
+                writer.Write(Id(query.QueryId));
                 writer.Write(" Q0 ");
-                writer.Write(candidate.Id);
+                writer.Write(Id(candidate.Id));
                 writer.Write(' ');
                 writer.Write(candidate.Rank.ToString(CultureInfo.InvariantCulture));
                 writer.Write(' ');

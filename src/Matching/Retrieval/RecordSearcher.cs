@@ -19,7 +19,14 @@ internal sealed class RecordSearcher : IDisposable
     private readonly string?[] _ids;
     private readonly Dictionary<string, int> _docById;
 
-    public RecordSearcher(LuceneDirectory directory, RecordKind kind, AnalyzerKind analyzerKind, RetrievalOptions? options = null)
+    /// <summary>Opens the latest commit of an index for searching.</summary>
+    /// <remarks>With <paramref name="verifyChecksums"/> every file of an on-disk index is checked against its checksum
+    /// (a sequential read of the index), so damage is reported when opening instead of crashing or misranking later.
+    /// Callers that reopen an index they have just verified and written may skip it.</remarks>
+    /// <exception cref="IndexMismatchException">The index is missing, damaged (with Lucene CheckIndex's verdict), or
+    /// from another format or analyzer.</exception>
+    public RecordSearcher(LuceneDirectory directory, RecordKind kind, AnalyzerKind analyzerKind, RetrievalOptions? options = null,
+        bool verifyChecksums = true)
     {
         _options = options ?? new RetrievalOptions();
         _options.Validate();
@@ -30,9 +37,18 @@ internal sealed class RecordSearcher : IDisposable
 
         IndexIdentity.Check(directory, kind, MatchingAnalyzer.VersionOf(analyzerKind));
         Kind = kind;
-        _reader = DirectoryReader.Open(directory);
+        _reader = IndexIntegrity.Open(directory, kind, verifyChecksums);
+        try
+        {
+            _ids = IndexIntegrity.Read(directory, kind, () => ReadIds(_reader));
+        }
+        catch
+        {
+            _reader.Dispose();
+            throw;
+        }
+
         _searcher = new IndexSearcher(_reader) { Similarity = new Lucene8Bm25Similarity() };
-        _ids = ReadIds(_reader);
         _docById = new Dictionary<string, int>(_ids.Length, StringComparer.Ordinal);
         for (var doc = 0; doc < _ids.Length; doc++)
         {

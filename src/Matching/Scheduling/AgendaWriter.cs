@@ -39,8 +39,8 @@ internal static class AgendaWriter
     }
 
     /// <summary>An XLSX workbook with the sheets 按时段 (时段, 桌号, 高校, 企业, 匹配分) and 按单位 (单位, 时段, 桌号,
-    /// 对接单位, 匹配分), in the same orders as the CSV files. Numbers are numeric cells; text is stored as text,
-    /// which Excel never evaluates, so no apostrophes are added.</summary>
+    /// 对接单位, 匹配分), in the same orders as the CSV files. Numbers are numeric cells; text cells that would start
+    /// with = + - @ get the same apostrophe as everywhere else (the file may be re-saved as CSV by a user).</summary>
     public static void WriteWorkbook(Stream stream, Agenda agenda)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -48,15 +48,15 @@ internal static class AgendaWriter
         var sheets = new Dictionary<string, object>
         {
             [BySlotSheet] = BySlot(agenda)
-                .Select(m => new SlotRow { Slot = m.Slot, Table = m.Table, University = m.University, Enterprise = m.Enterprise, Score = Math.Round(m.Score, 6) })
+                .Select(m => new SlotRow { Slot = m.Slot, Table = m.Table, University = SpreadsheetSafe(m.University), Enterprise = SpreadsheetSafe(m.Enterprise), Score = Math.Round(m.Score, 6) })
                 .ToList(),
             [ByOrganizationSheet] = ByOrganization(agenda)
                 .Select(r => new OrganizationRow
                 {
-                    Organization = r.Organization,
+                    Organization = SpreadsheetSafe(r.Organization),
                     Slot = r.Meeting.Slot,
                     Table = r.Meeting.Table,
-                    Counterpart = r.Counterpart,
+                    Counterpart = SpreadsheetSafe(r.Counterpart),
                     Score = Math.Round(r.Meeting.Score, 6),
                 })
                 .ToList(),

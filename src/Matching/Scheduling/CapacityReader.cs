@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Matching.Ingestion;
@@ -29,6 +28,12 @@ internal static class CapacityReader
         (CapacityField, ["capacity", "容量", "可参加场次", "可參加場次", "场次", "最多场次"]),
         (UnavailableField, ["unavailable_slots", "unavailable", "不可用时段", "不可用時段", "不可用场次", "不可参加时段"]),
     ];
+
+    // Normalised once: a header row can have a million cells.
+    private static readonly FrozenDictionary<string, int> s_fieldOfAlias = Columns
+        .SelectMany((c, field) => c.Aliases.Select(a => (Alias: HeaderName.Normalize(a), Field: field)))
+        .DistinctBy(a => a.Alias)
+        .ToFrozenDictionary(a => a.Alias, a => a.Field, StringComparer.Ordinal);
 
     private static readonly char[] SlotSeparators = [';', ',', '、', ' ', '\t', '\n', '\r'];
 
@@ -108,9 +113,7 @@ internal static class CapacityReader
         Array.Fill(columnOf, -1);
         for (var column = 0; column < cells.Length; column++)
         {
-            var header = HeaderName.Normalize(cells[column]);
-            var field = Array.FindIndex(Columns, c => c.Aliases.Any(a => HeaderName.Normalize(a) == header));
-            if (field < 0)
+            if (string.IsNullOrWhiteSpace(cells[column]) || !s_fieldOfAlias.TryGetValue(HeaderName.Normalize(cells[column]), out var field))
             {
                 continue;
             }
@@ -128,7 +131,7 @@ internal static class CapacityReader
         {
             if (columnOf[field] < 0)
             {
-                var seen = string.Join(", ", cells.Select(c => c.Trim().Trim('\uFEFF')).Where(c => c.Length > 0));
+                var seen = HeaderName.Seen(cells);
                 throw new InputFormatException(path, line, Columns[field].Field,
                     $"no {Columns[field].Field} column; headers seen: {seen} (expected one of: {string.Join(", ", Columns[field].Aliases)})");
             }
@@ -139,7 +142,7 @@ internal static class CapacityReader
 
     private static int ParseCapacity(string path, int line, string cell)
     {
-        var text = cell.Normalize(NormalizationForm.FormKC);
+        var text = HeaderName.FormKC(cell);
         if (text.Length == 0)
         {
             throw new InputFormatException(path, line, CapacityField, "empty", cell);
@@ -157,7 +160,7 @@ internal static class CapacityReader
     {
         // NFKC turns full-width digits and ；，into their ASCII forms.
         var slots = new HashSet<int>();
-        foreach (var token in cell.Normalize(NormalizationForm.FormKC).Split(SlotSeparators, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var token in HeaderName.FormKC(cell).Split(SlotSeparators, StringSplitOptions.RemoveEmptyEntries))
         {
             if (!int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var slot))
             {

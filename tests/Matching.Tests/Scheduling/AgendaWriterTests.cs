@@ -85,13 +85,13 @@ public sealed class AgendaWriterTests
             Assert.That(sheets, Is.EqualTo(new[] { "按时段", "按单位" }));
             Assert.That(bySlot.Select(Row), Is.EqualTo(new[]
             {
-                "时段=1|桌号=1|高校=清华大学|企业==HYPERLINK企业|匹配分=0.9",
-                "时段=1|桌号=2|高校=@大学|企业=Acme, Inc.|匹配分=0.5",
+                "时段=1|桌号=1|高校=清华大学|企业='=HYPERLINK企业|匹配分=0.9",
+                "时段=1|桌号=2|高校='@大学|企业=Acme, Inc.|匹配分=0.5",
                 "时段=2|桌号=1|高校=清华大学|企业=Acme, Inc.|匹配分=0.25",
             }));
             Assert.That(byOrganization.Select(r => r["单位"]?.ToString()), Is.EqualTo(new[]
             {
-                "=HYPERLINK企业", "@大学", "Acme, Inc.", "Acme, Inc.", "清华大学", "清华大学",
+                "'=HYPERLINK企业", "'@大学", "Acme, Inc.", "Acme, Inc.", "清华大学", "清华大学",
             }));
             Assert.That(Row(byOrganization[3]), Is.EqualTo("单位=Acme, Inc.|时段=2|桌号=1|对接单位=清华大学|匹配分=0.25"));
         }
