@@ -46,7 +46,7 @@ public sealed partial class MatchingEngine : IDisposable
         _ranker = options.Ranker;
         _rerankDepth = options.RerankDepth;
         Analyzer = options.Analyzer;
-        _snapshot = OpenSnapshot();
+        _snapshot = OpenSnapshot(verifyChecksums: true);
         var logger = Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MatchingEngine>(options.LoggerFactory);
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
             "Matching engine over {Achievements} achievements and {Demands} demands; analyzer {Analyzer}; {Ranking}",
@@ -267,7 +267,7 @@ public sealed partial class MatchingEngine : IDisposable
             IndexUpdateStats stats;
             if (remove is null)
             {
-                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records);
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records, verifyChecksums: false);
             }
             else
             {
@@ -276,22 +276,23 @@ public sealed partial class MatchingEngine : IDisposable
                 var kept = searcher.AllSources().ToList()
                     .Select(json => kind == RecordKind.Achievements ? IndexedRecord.From(IndexedRecord.ToAchievement(json)) : IndexedRecord.From(IndexedRecord.ToDemand(json)))
                     .Where(r => !remove.Contains(r.Id));
-                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true);
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true, verifyChecksums: false);
             }
 
+            // The files were verified when the engine opened; the writer only added new, checksummed ones.
             var previous = _snapshot;
-            _snapshot = OpenSnapshot();
+            _snapshot = OpenSnapshot(verifyChecksums: false);
             previous.Release();
             return Counts(stats);
         }
     }
 
-    private Snapshot OpenSnapshot()
+    private Snapshot OpenSnapshot(bool verifyChecksums)
     {
-        var achievements = new RecordSearcher(_achievementDirectory, RecordKind.Achievements, _options.Analyzer, _options.Retrieval);
+        var achievements = new RecordSearcher(_achievementDirectory, RecordKind.Achievements, _options.Analyzer, _options.Retrieval, verifyChecksums);
         try
         {
-            var demands = new RecordSearcher(_demandDirectory, RecordKind.Demands, _options.Analyzer, _options.Retrieval);
+            var demands = new RecordSearcher(_demandDirectory, RecordKind.Demands, _options.Analyzer, _options.Retrieval, verifyChecksums);
             return new Snapshot(achievements, demands);
         }
         catch

@@ -16,6 +16,52 @@ internal sealed class AtomicOutput : IDisposable
     {
         _directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(_directory);
+        RemoveLeftovers(_directory);
+    }
+
+    /// <summary>Deletes temporaries of runs that were killed (their process is gone), so they never pile up.</summary>
+    private static void RemoveLeftovers(string directory)
+    {
+        foreach (var path in System.IO.Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            // .NAME.PID.GUID.tmp
+            var parts = Path.GetFileName(path).Split('.');
+            if (parts.Length < 5 || !int.TryParse(parts[^3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            if (pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public string Directory => _directory;

@@ -5,10 +5,10 @@ using Matching.Ingestion;
 
 namespace Matching.Cli.Tests.Reliability;
 
-/// <summary>SIGKILL a child <c>matching index</c> while it updates an index from a large input: every kill must leave
-/// the previous commit exactly (ids and content), and the next run must not be blocked by the dead run's lock.</summary>
 // The two kill tests spend most of their time waiting on one mostly single-threaded child each, so on two cores
 // they run side by side (with each other only: NUnit never overlaps them with non-parallelizable tests).
+/// <summary>SIGKILL a child <c>matching index</c> while it updates an index from a large input: every kill must leave
+/// the previous commit exactly (ids and content), and the next run must not be blocked by the dead run's lock.</summary>
 [Parallelizable(ParallelScope.Self)]
 public sealed class IndexCrashTests
 {

@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Matching.Cli.Tests.Reliability;
 
-/// <summary>SIGKILL a child <c>matching match --out DIR</c> again and again, most often while it writes: DIR must
-/// always hold one complete set of outputs, the previous or the new, byte for byte, and never a mix or a cut file.</summary>
 // The two kill tests spend most of their time waiting on one mostly single-threaded child each, so on two cores
 // they run side by side (with each other only: NUnit never overlaps them with non-parallelizable tests).
+/// <summary>SIGKILL a child <c>matching match --out DIR</c> again and again, most often while it writes: DIR must
+/// always hold one complete set of outputs, the previous or the new, byte for byte, and never a mix or a cut file.</summary>
 [Parallelizable(ParallelScope.Self)]
 public sealed partial class MatchCrashTests
 {
