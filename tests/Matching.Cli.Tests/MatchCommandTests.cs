@@ -184,3 +184,19 @@ public sealed class MatchCommandTests
         Assert.That(result.Err, Does.Contain("/nonexistent/a.csv: file not found"));
     }
 }
+
+public sealed class OutputErrorTests
+{
+    [Test]
+    public void Match_OutFolderIsAFile_ExitCode5()
+    {
+        using var temp = new TempDir();
+        File.WriteAllText(temp["occupied"], "a file where the output folder should go");
+
+        var result = Cli.Run("match", "--out", temp["occupied"], "--no-agenda", "--no-report", "--model", "none");
+
+        Assert.That(result.ExitCode, Is.EqualTo(5));
+        Assert.That(result.Err, Does.Contain("error: ").And.Contain("occupied"));
+        Assert.That(File.ReadAllText(temp["occupied"]), Does.StartWith("a file"));
+    }
+}
