@@ -64,13 +64,8 @@ internal static class AgendaWriter
         stream.SaveAs(sheets, excelType: ExcelType.XLSX);
     }
 
-    /// <summary>A text cell starting with = + - @ (or tab, carriage return) is a formula to a spreadsheet: prefix it
-    /// with an apostrophe. Plain numbers such as <c>-1.5</c> are left alone.</summary>
-    internal static string SpreadsheetSafe(string cell) =>
-        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
-            && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-            ? "'" + cell
-            : cell;
+    /// <summary>Formula neutralisation shared with every other table Matching writes.</summary>
+    internal static string SpreadsheetSafe(string cell) => Reporting.MatchOutputWriter.SpreadsheetSafe(cell);
 
     private static IEnumerable<Meeting> BySlot(Agenda agenda) => agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table);
 
