@@ -1,6 +1,4 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace Matching.Ingestion;
 
@@ -30,96 +28,37 @@ public static class OutcomeReader
     /// <exception cref="InputFormatException">Missing column, empty id, unknown outcome, a pair twice, or no rows.</exception>
     public static IReadOnlyList<Judgment> Read(string path)
     {
-        if (!File.Exists(path))
+        var judgments = new List<Judgment>();
+        var seen = new Dictionary<(string, string), int>();
+        foreach (var (line, values) in NamedColumnCsv.Read(path, ("demand_id", s_demand), ("achievement_id", s_achievement), ("outcome", s_outcome)))
         {
-            throw new InputFormatException(path, 0, null, "file not found");
-        }
-
-        // Decoded as the record files are: UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030/GBK, with undecodable
-        // bytes reported by line before parsing starts.
-        var choice = TextEncodings.Choose(path, requested: null);
-        if (choice.Invalid is { } invalid)
-        {
-            throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
-        }
-
-        using var reader = TextEncodings.OpenReader(path, choice);
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            DetectColumnCountChanges = false,
-            BadDataFound = null,
-            MissingFieldFound = null,
-        });
-
-        try
-        {
-            if (!csv.Read() || !csv.ReadHeader())
+            var (demand, achievement, outcome) = (values[0], values[1], values[2]);
+            if (demand.Length == 0)
             {
-                throw new InputFormatException(path, 0, null, "empty file: no header row");
+                throw new InputFormatException(path, line, "demand_id", "missing id");
             }
 
-            var header = csv.HeaderRecord ?? [];
-            var demandColumn = Column(path, header, s_demand, "demand_id");
-            var achievementColumn = Column(path, header, s_achievement, "achievement_id");
-            var outcomeColumn = Column(path, header, s_outcome, "outcome");
-            var judgments = new List<Judgment>();
-            var seen = new Dictionary<(string, string), int>();
-            while (csv.Read())
+            if (achievement.Length == 0)
             {
-                var line = csv.Parser.RawRow;
-                var demand = (csv.GetField(demandColumn) ?? "").Trim();
-                var achievement = (csv.GetField(achievementColumn) ?? "").Trim();
-                var outcome = (csv.GetField(outcomeColumn) ?? "").Trim();
-                if (demand.Length == 0 && achievement.Length == 0 && outcome.Length == 0)
-                {
-                    continue;
-                }
-
-                if (demand.Length == 0)
-                {
-                    throw new InputFormatException(path, line, "demand_id", "missing id");
-                }
-
-                if (achievement.Length == 0)
-                {
-                    throw new InputFormatException(path, line, "achievement_id", "missing id");
-                }
-
-                var grade = GradeOf(outcome) ?? throw new InputFormatException(path, line, "outcome",
-                    "unknown outcome (use signed/签约, project/立项, met/洽谈, declined/未达成)", outcome);
-                if (!seen.TryAdd((demand, achievement), line))
-                {
-                    throw new InputFormatException(path, line, "achievement_id",
-                        $"pair listed twice (first at line {seen[(demand, achievement)]})", achievement);
-                }
-
-                judgments.Add(new Judgment(demand, achievement, grade));
+                throw new InputFormatException(path, line, "achievement_id", "missing id");
             }
 
-            if (judgments.Count == 0)
+            var grade = GradeOf(outcome) ?? throw new InputFormatException(path, line, "outcome",
+                "unknown outcome (use signed/签约, project/立项, met/洽谈, declined/未达成)", outcome);
+            if (!seen.TryAdd((demand, achievement), line))
             {
-                throw new InputFormatException(path, 0, null, "no outcomes: the file has a header but no rows");
+                throw new InputFormatException(path, line, "achievement_id",
+                    $"pair listed twice (first at line {seen[(demand, achievement)]})", achievement);
             }
 
-            return judgments;
+            judgments.Add(new Judgment(demand, achievement, grade));
         }
-        catch (Exception e) when (e is CsvHelperException or System.Text.DecoderFallbackException)
+
+        if (judgments.Count == 0)
         {
-            throw new InputFormatException(path, csv.Parser.RawRow, null, $"not a readable CSV ({e.GetType().Name})", inner: e);
-        }
-    }
-
-    private static int Column(string path, string[] header, string[] names, string field)
-    {
-        for (var i = 0; i < header.Length; i++)
-        {
-            var name = header[i].Trim().Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
-            if (names.Contains(name))
-            {
-                return i;
-            }
+            throw new InputFormatException(path, 0, null, "no outcomes: the file has a header but no rows");
         }
 
-        throw new InputFormatException(path, 1, field, $"no {field} column; headers seen: {HeaderName.Seen(header)}");
+        return judgments;
     }
 }
