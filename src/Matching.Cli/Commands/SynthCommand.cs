@@ -14,7 +14,7 @@ internal static class SynthCommand
         var demands = CommonOptions.PositiveInt("--demands", 1_000, "Demands to generate.");
         var output = new Option<string>("--out", "-o") { Description = "Output folder: achievements.jsonl and demands.jsonl.", Required = true, HelpName = "DIR" };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and source give byte-identical files.", DefaultValueFactory = _ => 1 };
-        var from = new Option<string?>("--from") { Description = "Source corpus of achievements to recombine (.csv, .jsonl, .xlsx), e.g. ../shared/data/csl/achievements.jsonl. Default: the sample event.", HelpName = "FILE" };
+        var from = new Option<string?>("--from") { Description = "Source corpus of achievements to recombine (.csv, .jsonl, .xlsx), e.g. the CSL abstracts (achievements.jsonl). Default: the sample event.", HelpName = "FILE" };
 
         var command = new Command("synth", "Generate a realistic corpus by recombining the sentences, titles and keywords of a real source corpus (deterministic).")
         {
