@@ -163,42 +163,51 @@ public static class EventPlanner
     }
 
     /// <summary>Explains any demand–achievement pair, recommended or not.</summary>
-    public static PairExplanation Explain(MatchingEngine engine, Demand demand, Achievement achievement)
+    public static PairExplanation Explain(MatchingEngine engine, Demand demand, Achievement achievement) =>
+        Explain(engine, demand, [achievement])[0];
+
+    /// <summary>Explains several achievements for one demand, ranking the demand's candidates and computing
+    /// their features once for all of them.</summary>
+    internal static IReadOnlyList<PairExplanation> Explain(MatchingEngine engine, Demand demand, IReadOnlyList<Achievement> achievements)
     {
         var list = engine.RankDemand(demand, Math.Max(FilterDepth, engine.RerankDepth)).ToList();
-        var index = list.FindIndex(c => c.Id == achievement.Id);
-        int? rank = index >= 0 ? index + 1 : null;
         var ids = list.Select(c => c.Id).ToList();
-        if (index < 0)
+        var indexes = new int[achievements.Count];
+        for (var i = 0; i < achievements.Count; i++)
         {
-            ids.Add(achievement.Id);
-            index = ids.Count - 1;
+            indexes[i] = ids.IndexOf(achievements[i].Id);
+            if (indexes[i] < 0)
+            {
+                ids.Add(achievements[i].Id);
+                indexes[i] = ids.Count - 1;
+            }
         }
-
-        var candidate = engine.WithMatchedTerms(demand, [new Candidate(achievement.Id, rank ?? 0, 0, [])])[0];
-        using var highlighter = new SnippetHighlighter(engine.Analyzer);
-        var snippets = highlighter.Highlight("title", achievement.Title, candidate.MatchedTerms, 1)
-            .Concat(highlighter.Highlight("abstract", achievement.Abstract, candidate.MatchedTerms, 2))
-            .ToList();
 
         var space = engine.Features;
         var rows = space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), ids);
-        var bm25 = rows[index * PairFeatures.Count];
-        double score = bm25;
-        IReadOnlyList<FeatureContribution> contributions = [];
-        if (engine.Ranker is { } ranker)
+        var scores = new float[ids.Count];
+        engine.Ranker?.Score(rows, ids.Count, scores);
+        var matched = engine.WithMatchedTerms(demand, [.. achievements.Select(a => new Candidate(a.Id, 0, 0, []))]);
+        using var highlighter = new SnippetHighlighter(engine.Analyzer);
+        var explanations = new List<PairExplanation>(achievements.Count);
+        for (var i = 0; i < achievements.Count; i++)
         {
-            var scores = new float[ids.Count];
-            ranker.Score(rows, ids.Count, scores);
-            score = scores[index];
-            contributions = PairExplainer.Explain(ranker, rows, ids.Count, index, top: 8);
-        }
-        else if (index < list.Count)
-        {
-            score = list[index].Score;
+            var achievement = achievements[i];
+            var index = indexes[i];
+            int? rank = index < list.Count ? index + 1 : null;
+            var terms = matched[i].MatchedTerms;
+            var snippets = highlighter.Highlight("title", achievement.Title, terms, 1)
+                .Concat(highlighter.Highlight("abstract", achievement.Abstract, terms, 2))
+                .ToList();
+            var bm25 = rows[index * PairFeatures.Count];
+            double score = engine.Ranker is null ? (index < list.Count ? list[index].Score : bm25) : scores[index];
+            IReadOnlyList<FeatureContribution> contributions = engine.Ranker is { } ranker
+                ? PairExplainer.Explain(ranker, rows, ids.Count, index, top: 8)
+                : [];
+            explanations.Add(new PairExplanation(demand, achievement, rank, score, bm25, new Explanation(terms, snippets, contributions)));
         }
 
-        return new PairExplanation(demand, achievement, rank, score, bm25, new Explanation(candidate.MatchedTerms, snippets, contributions));
+        return explanations;
     }
 
     /// <summary>Keeps the top k by strength (ties: the ranker's order), ranks renumbered.</summary>

@@ -151,7 +151,7 @@ public sealed partial class MatchingEngine : IDisposable
     /// <summary>The best achievements for a demand with a full explanation of each (matched terms, highlighted
     /// passages, the features that moved its score).</summary>
     public IReadOnlyList<PairExplanation> MatchDemandExplained(Demand demand, int topK = 10) =>
-        [.. MatchDemand(demand, topK).Select(c => FindAchievement(c.Id) is { } a ? Explain(demand, a) : null).OfType<PairExplanation>()];
+        EventPlanner.Explain(this, demand, [.. RankDemand(demand, topK).Select(c => FindAchievement(c.Id)).OfType<Achievement>()]);
 
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
