@@ -30,6 +30,10 @@ public sealed record EventRunOptions
     /// <summary>Whether to build the report's demand cards (snippets, contributions). Default true; large batches
     /// that only want the tables turn it off.</summary>
     public bool WithReport { get; init; } = true;
+
+    /// <summary>Who runs the queries (retrieval, features, reranking): null (the default) runs them on this
+    /// machine with <see cref="Threads"/> threads; a cluster runner spreads them over machines.</summary>
+    public IQueryRunner? Runner { get; init; }
 }
 
 /// <summary>Queries done of a batch.</summary>
@@ -79,19 +83,20 @@ public static class EventPlanner
 
         // Raw lists (no matched terms yet), both ways, kept to what the hard filters allow. Queries run in
         // parallel; each result lands in its input slot, so the output order never depends on threads.
+        var runner = run.Runner ?? new LocalQueryRunner(run.Threads);
+        var demandRanked = runner.RankDemands(engine, demands, depth, Tick);
         var demandLists = new List<Candidate>[demands.Count];
         Parallel.For(0, demands.Count, parallel, i =>
         {
             var d = demands[i];
-            demandLists[i] = [.. engine.RankDemand(d, depth).Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options))];
-            Tick();
+            demandLists[i] = [.. demandRanked[i].Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options))];
         });
+        var achievementRanked = runner.RankAchievements(engine, achievements, depth, Tick);
         var achievementLists = new List<Candidate>[achievements.Count];
         Parallel.For(0, achievements.Count, parallel, i =>
         {
             var a = achievements[i];
-            achievementLists[i] = [.. engine.RankAchievement(a, depth).Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options))];
-            Tick();
+            achievementLists[i] = [.. achievementRanked[i].Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options))];
         });
         var byDemand = demands.Select((d, i) => (Query: d, List: demandLists[i])).ToList();
         var byAchievement = achievements.Select((a, i) => (Query: a, List: achievementLists[i])).ToList();

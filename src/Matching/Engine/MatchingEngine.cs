@@ -157,11 +157,16 @@ public sealed partial class MatchingEngine : IDisposable
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
         Read(s => s.Achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false));
 
-    /// <summary>The ranked achievements for a demand without matched terms (those cost a term-vector read each).</summary>
-    internal IReadOnlyList<Candidate> RankDemand(Demand demand, int topK) => Read(s => RankDemand(s, demand, topK));
+    /// <summary>The ranked achievements for a demand without matched terms (those cost a term-vector read each):
+    /// BM25 candidates, reranked when a ranker is set. What a batch runner computes per query.</summary>
+    /// <param name="demand">The query.</param>
+    /// <param name="topK">Candidates kept.</param>
+    public IReadOnlyList<Candidate> RankDemand(Demand demand, int topK) => Read(s => RankDemand(s, demand, topK));
 
     /// <summary>The ranked demands for an achievement without matched terms.</summary>
-    internal IReadOnlyList<Candidate> RankAchievement(Achievement achievement, int topK) => Read(s => RankAchievement(s, achievement, topK));
+    /// <param name="achievement">The query.</param>
+    /// <param name="topK">Candidates kept.</param>
+    public IReadOnlyList<Candidate> RankAchievement(Achievement achievement, int topK) => Read(s => RankAchievement(s, achievement, topK));
 
     private IReadOnlyList<Candidate> RankDemand(Snapshot s, Demand demand, int topK)
     {
