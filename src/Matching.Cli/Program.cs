@@ -21,6 +21,7 @@ internal static class Program
             AgendaCommand.Create(host),
             ExplainCommand.Create(host),
             SynthCommand.Create(host),
+            SiloCommand.Create(host),
         };
 
         var parse = root.Parse(args);

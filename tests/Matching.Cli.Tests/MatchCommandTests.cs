@@ -80,6 +80,67 @@ public sealed class MatchCommandTests
     }
 
     [Test]
+    public void Match_OneThreadOrThree_ByteIdenticalOutputs()
+    {
+        // Indexing (several segments flushed in a varying order) and queries (blocks over threads) both use --threads.
+        using var one = new TempDir();
+        using var three = new TempDir();
+
+        Assert.That(Cli.Run("match", "--out", one.Path, "--threads", "1").ExitCode, Is.EqualTo(0));
+        Assert.That(Cli.Run("match", "--out", three.Path, "--threads", "3").ExitCode, Is.EqualTo(0));
+
+        var files = Directory.GetFiles(one.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.That(Directory.GetFiles(three.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(files));
+        Assert.That(files, Has.Count.EqualTo(9));
+        foreach (var file in files)
+        {
+            Assert.That(File.ReadAllBytes(three[file!]), Is.EqualTo(File.ReadAllBytes(one[file!])), file);
+        }
+    }
+
+    [Test]
+    public void Match_DirectionDemands_SameDemandListsAndNoAchievementTable()
+    {
+        using var both = new TempDir();
+        using var demandsOnly = new TempDir();
+
+        Assert.That(Cli.Run("match", "--out", both.Path).ExitCode, Is.EqualTo(0));
+        var result = Cli.Run("match", "--out", demandsOnly.Path, "--direction", "demands");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
+            Assert.That(result.Err, Does.Contain("matching top 10 per demand"));
+            Assert.That(File.Exists(demandsOnly["achievement_matches.csv"]), Is.False);
+            Assert.That(result.Out, Does.Not.Contain("achievement_matches.csv"));
+            // With the reranker a recommendation's strength rests on its own pair, so the demands' lists are the same.
+            Assert.That(File.ReadAllBytes(demandsOnly["demand_matches.csv"]), Is.EqualTo(File.ReadAllBytes(both["demand_matches.csv"])));
+            Assert.That(File.ReadAllBytes(demandsOnly["run.trec"]), Is.EqualTo(File.ReadAllBytes(both["run.trec"])));
+            // Pairs rest on the demands' lists alone: fewer pieces of evidence, never new ones.
+            var evidenceBoth = File.ReadAllLines(both["pairs.csv"]).Length;
+            var evidenceDemands = File.ReadAllLines(demandsOnly["pairs.csv"]).Length;
+            Assert.That(evidenceDemands, Is.InRange(2, evidenceBoth));
+        }
+
+        Assert.That(Cli.Run("match", "--out", demandsOnly.Path, "--direction", "achievements").ExitCode, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Match_MaxQueryTerms_FewerTermsChangeTheListsButNotTheirShape()
+    {
+        using var full = new TempDir();
+        using var capped = new TempDir();
+
+        Assert.That(Cli.Run("match", "--out", full.Path, "--no-report", "--no-agenda").ExitCode, Is.EqualTo(0));
+        Assert.That(Cli.Run("match", "--out", capped.Path, "--no-report", "--no-agenda", "--max-query-terms", "3").ExitCode, Is.EqualTo(0));
+
+        var fullRows = File.ReadAllLines(full["demand_matches.csv"]);
+        var cappedRows = File.ReadAllLines(capped["demand_matches.csv"]);
+        Assert.That(cappedRows[0], Is.EqualTo(fullRows[0]));
+        Assert.That(cappedRows, Is.Not.EqualTo(fullRows), "three terms a query cannot find what three hundred find");
+    }
+
+    [Test]
     public void Match_XlsxAchievements_SameResultsAsCsv()
     {
         using var fromCsv = new TempDir();
@@ -155,6 +216,10 @@ public sealed class MatchCommandTests
     [TestCase(new[] { "match", "--top-k", "0" }, "--top-k must be at least 1")]
     [TestCase(new[] { "match", "--no-such-option" }, "no-such-option")]
     [TestCase(new[] { "match", "--analyzer", "ik" }, "ik")]
+    [TestCase(new[] { "match", "--max-query-terms", "0" }, "--max-query-terms must be between 1 and 340")]
+    [TestCase(new[] { "match", "--max-query-terms", "341" }, "--max-query-terms must be between 1 and 340")]
+    [TestCase(new[] { "match", "--threads", "-1" }, "--threads must be 0 (all cores) or more")]
+    [TestCase(new[] { "index", "--index", "x", "-a", "a.csv", "--threads", "-2" }, "--threads must be 0 (all cores) or more")]
     [TestCase(new[] { "frobnicate" }, "frobnicate")]
     public void Usage_Errors_ExitCode2(string[] args, string message)
     {

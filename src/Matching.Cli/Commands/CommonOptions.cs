@@ -52,4 +52,18 @@ internal static class CommonOptions
         });
         return option;
     }
+
+    /// <summary><c>--threads N</c>: 0 (the default) uses every core; negative values are refused.</summary>
+    public static Option<int> Threads(string description)
+    {
+        var option = new Option<int>("--threads") { Description = description + " Default: all cores.", DefaultValueFactory = _ => 0, HelpName = "N" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--threads must be 0 (all cores) or more");
+            }
+        });
+        return option;
+    }
 }

@@ -15,6 +15,8 @@ internal static class IndexCommand
         var index = new Option<string>("--index") { Description = "Index folder (achievements/ and demands/ inside).", Required = true, HelpName = "DIR" };
         var prune = new Option<bool>("--prune") { Description = "Delete indexed records whose ids are absent from the input." };
         var rebuild = new Option<bool>("--rebuild") { Description = "Start from empty indexes (needed after changing --analyzer)." };
+        var merge = new Option<bool>("--merge") { Description = "Merge each index into one segment at the end: slower to build, faster to query (for catalogues queried by large batches)." };
+        var threads = CommonOptions.Threads("Threads that segment and index records; the index answers the same whatever it is.");
         var analyzer = CommonOptions.Analyzer();
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
@@ -22,7 +24,7 @@ internal static class IndexCommand
 
         var command = new Command("index", "Build or update the achievement and demand indexes by id; each run ends in one commit, so an interrupted run leaves the previous index intact.")
         {
-            achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow,
+            achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow, merge, threads,
         };
 
         command.SetAction(parse => host.Execute(() =>
@@ -54,6 +56,8 @@ internal static class IndexCommand
             {
                 IndexPath = parse.GetValue(index)!,
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
+                IndexThreads = parse.GetValue(threads),
+                MergeSegments = parse.GetValue(merge),
             };
 
             // Streamed: the inputs are never held in memory, whatever their size; the skipped rows are counted, and

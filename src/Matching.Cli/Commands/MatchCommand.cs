@@ -36,15 +36,36 @@ internal static class MatchCommand
         var defaultCapacity = new Option<int?>("--default-capacity") { Description = "Meetings an organisation can staff unless the capacity file says otherwise (default 4).", HelpName = "K" };
         var noAgenda = new Option<bool>("--no-agenda") { Description = "Plan no meeting agenda." };
         var noReport = new Option<bool>("--no-report") { Description = "Write only the CSV tables and run (no HTML/XLSX/JSON report): for large batches." };
-        var threads = new Option<int>("--threads") { Description = "Query threads (default: all cores).", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var direction = new Option<string>("--direction")
+        {
+            Description = "both (default): recommendations per demand and per achievement. demands: demands are the only queries (no achievement_matches.csv; pairs from the demands' lists) — for catalogues with far more achievements than demands.",
+            DefaultValueFactory = _ => "both",
+        };
+        direction.AcceptOnlyFromAmong("both", "demands");
+        var maxQueryTerms = new Option<int>("--max-query-terms")
+        {
+            Description = "Distinct query terms kept per query, highest weight × idf first (1–340, default 300). Lower is faster on long descriptions and large catalogues, at some cost in recall (see benchmarks/README.md).",
+            DefaultValueFactory = _ => new Matching.Retrieval.RetrievalOptions().MaxQueryTerms,
+            HelpName = "N",
+        };
+        maxQueryTerms.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 340)
+            {
+                result.AddError("--max-query-terms must be between 1 and 340");
+            }
+        });
+        var threads = CommonOptions.Threads("Threads for indexing and queries; outputs do not depend on it.");
 
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
-            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, threads,
+            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads,
         };
+        var cluster = new SiloCommand.MatchOptions();
+        cluster.AddTo(command);
 
-        command.SetAction(parse => host.Execute(() =>
+        command.SetAction(parse => SiloCommand.Execute(host, () =>
         {
             var achievementsPath = parse.GetValue(achievements);
             var demandsPath = parse.GetValue(demands);
@@ -72,25 +93,32 @@ internal static class MatchCommand
                 IndexPath = parse.GetValue(index),
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 Ranker = ranker,
+                IndexThreads = parse.GetValue(threads),
+                Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
             };
 
             var k = parse.GetValue(topK);
             using var engine = MatchingEngine.Create(achievementList, demandList, engineOptions);
-            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} both ways ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
+            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} {(parse.GetValue(direction) == "both" ? "both ways" : "per demand")} ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
             var withReport = !parse.GetValue(noReport);
+            using var clusterRun = cluster.Connect(parse, host, engine, parse.GetValue(model)!);
             using var progress = new ProgressLine(host.Err, "matching");
             var result = EventPlanner.Plan(engine, demandList, achievementList, eventOptions, k, capacities, new EventRunOptions
             {
                 Threads = parse.GetValue(threads),
                 Progress = progress,
                 WithReport = withReport,
+                AchievementQueries = parse.GetValue(direction) == "both",
+                Runner = clusterRun?.Runner,
             });
             progress.Finish();
             var files = EventOutputWriter.Write(
                 parse.GetValue(output)!,
                 result,
-                engine.Achievements().ToDictionary(a => a.Id, StringComparer.Ordinal),
-                engine.Demands().ToDictionary(d => d.Id, StringComparer.Ordinal),
+                // Every recommendation is one of the inputs (the planner drops indexed records the inputs lack), so
+                // the inputs name them all: no second copy of the records read back from the index.
+                achievementList.ToDictionary(a => a.Id, StringComparer.Ordinal),
+                demandList.ToDictionary(d => d.Id, StringComparer.Ordinal),
                 withReport);
             foreach (var file in files)
             {

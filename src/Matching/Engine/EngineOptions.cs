@@ -23,6 +23,15 @@ public sealed class EngineOptions
     /// <summary>Where the engine logs what it did (index updates, model in use). Default: no logging.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 
+    /// <summary>Threads that analyse and index records when an index is built or updated; 0 (the default) uses
+    /// every core. Results do not depend on it.</summary>
+    public int IndexThreads { get; init; }
+
+    /// <summary>Whether an index update ends by merging each index into one segment: slower to write (the whole
+    /// index is rewritten), faster to query (one term lookup per query term instead of one per segment). For a
+    /// catalogue built once and queried by large batches. Default false.</summary>
+    public bool MergeSegments { get; init; }
+
     /// <summary>BM25 candidates the reranker reorders per query. Default 100.</summary>
     public int RerankDepth { get; init; } = 100;
 }

@@ -16,7 +16,11 @@ public sealed record EventResult(
     BatchMatches Matches,
     EventReport Report,
     IReadOnlyDictionary<(string DemandId, string AchievementId), double> Strengths,
-    bool Reranked);
+    bool Reranked)
+{
+    /// <summary>Whether achievements were run as queries too (see <see cref="EventRunOptions.AchievementQueries"/>).</summary>
+    public bool AchievementQueries { get; init; } = true;
+}
 
 /// <summary>How a batch run uses the machine.</summary>
 public sealed record EventRunOptions
@@ -34,6 +38,11 @@ public sealed record EventRunOptions
     /// <summary>Who runs the queries (retrieval, features, reranking): null (the default) runs them on this
     /// machine with <see cref="Threads"/> threads; a cluster runner spreads them over machines.</summary>
     public IQueryRunner? Runner { get; init; }
+
+    /// <summary>Whether every achievement is also run as a query (recommendations per achievement). Default true.
+    /// Off, only demands are queries: no achievement→demand table is written, and pairs rest on the demands'
+    /// recommendations alone — for batches with far more achievements than demands.</summary>
+    public bool AchievementQueries { get; init; } = true;
 }
 
 /// <summary>Queries done of a batch.</summary>
@@ -47,6 +56,21 @@ public static class EventPlanner
 {
     /// <summary>Candidates considered per query before the hard filters cut and the top k is taken.</summary>
     public const int FilterDepth = 50;
+
+    /// <summary>Queries handed to the runner at a time.</summary>
+    private const int QueryBlock = 4096;
+
+    private static List<T> Slice<T>(IReadOnlyList<T> items, int start)
+    {
+        var count = Math.Min(QueryBlock, items.Count - start);
+        var slice = new List<T>(count);
+        for (var i = 0; i < count; i++)
+        {
+            slice.Add(items[start + i]);
+        }
+
+        return slice;
+    }
 
     /// <summary>Plans the event.</summary>
     /// <param name="engine">An engine over the event's records (with a ranker for reranked results).</param>
@@ -68,78 +92,110 @@ public static class EventPlanner
         run ??= new EventRunOptions();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = run.Threads > 0 ? run.Threads : Environment.ProcessorCount };
         var done = 0;
-        var total = demands.Count + achievements.Count;
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        var demandById = demands.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var achievementById = achievements.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var reranked = engine.IsReranking;
+        var depth = Math.Max(topK, FilterDepth);
+        var runner = run.Runner ?? new LocalQueryRunner(run.Threads);
+        var achievementQueries = run.AchievementQueries ? achievements : [];
+        var total = demands.Count + achievementQueries.Count;
         void Tick()
         {
             var n = Interlocked.Increment(ref done);
             run.Progress?.Report(new BatchProgress(n, total));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        var demandById = demands.ToDictionary(d => d.Id, StringComparer.Ordinal);
-        var achievementById = achievements.ToDictionary(a => a.Id, StringComparer.Ordinal);
-        var reranked = engine.IsReranking;
-        var depth = Math.Max(topK, FilterDepth);
-
-        // Raw lists (no matched terms yet), both ways, kept to what the hard filters allow. Queries run in
-        // parallel; each result lands in its input slot, so the output order never depends on threads.
-        var runner = run.Runner ?? new LocalQueryRunner(run.Threads);
-        var demandRanked = runner.RankDemands(engine, demands, depth, Tick);
-        var demandLists = new List<Candidate>[demands.Count];
-        Parallel.For(0, demands.Count, parallel, i =>
-        {
-            var d = demands[i];
-            demandLists[i] = [.. demandRanked[i].Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options))];
-        });
-        var achievementRanked = runner.RankAchievements(engine, achievements, depth, Tick);
-        var achievementLists = new List<Candidate>[achievements.Count];
-        Parallel.For(0, achievements.Count, parallel, i =>
-        {
-            var a = achievements[i];
-            achievementLists[i] = [.. achievementRanked[i].Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options))];
-        });
-        var byDemand = demands.Select((d, i) => (Query: d, List: demandLists[i])).ToList();
-        var byAchievement = achievements.Select((a, i) => (Query: a, List: achievementLists[i])).ToList();
-
-        var bestBm25 = reranked ? 0 : byDemand.SelectMany(x => x.List).Concat(byAchievement.SelectMany(x => x.List)).Select(c => c.Score).DefaultIfEmpty(0).Max();
+        // Queries go to the runner a block at a time. With a ranker, a strength depends only on its own pair, so
+        // each block is cut to its top k at once and memory holds k candidates a query, not the whole depth (the
+        // demands' full lists are kept only for the report's cards). BM25 strengths are relative to the best BM25
+        // score of the whole run, so without a ranker the lists wait until every query is done. Each result lands
+        // in its input slot: the output order never depends on threads, blocks or machines.
+        var demandLists = new List<Candidate>?[demands.Count];
+        var demandTops = new List<(Candidate Candidate, double Strength)>[demands.Count];
+        var demandMatchArray = new QueryMatches[demands.Count];
+        var achievementLists = new List<Candidate>?[achievementQueries.Count];
+        var achievementTops = new List<(Candidate Candidate, double Strength)>[achievementQueries.Count];
+        var achievementMatchArray = new QueryMatches[achievementQueries.Count];
+        var bestBm25 = 0.0;
         double StrengthOf(Demand d, Achievement a, double score) =>
             Math.Min(1, PairAggregator.Strength(score, reranked, bestBm25) + PairAggregator.Bonus(d, a, options));
 
-        var demandTops = new List<(Candidate Candidate, double Strength)>[byDemand.Count];
-        var demandMatchArray = new QueryMatches[byDemand.Count];
-        Parallel.For(0, byDemand.Count, parallel, i =>
+        void FinishDemand(int i)
         {
-            var (demand, list) = byDemand[i];
-            demandTops[i] = Reorder(list, c => StrengthOf(demand, achievementById[c.Id], c.Score), topK);
+            var demand = demands[i];
+            demandTops[i] = Reorder(demandLists[i]!, c => StrengthOf(demand, achievementById[c.Id], c.Score), topK);
             demandMatchArray[i] = new QueryMatches(demand.Id, engine.WithMatchedTerms(demand, [.. demandTops[i].Select(x => x.Candidate)]));
-        });
+            if (!run.WithReport)
+            {
+                demandLists[i] = null;
+            }
+        }
+
+        void FinishAchievement(int i)
+        {
+            var achievement = achievementQueries[i];
+            achievementTops[i] = Reorder(achievementLists[i]!, c => StrengthOf(demandById[c.Id], achievement, c.Score), topK);
+            achievementMatchArray[i] = new QueryMatches(achievement.Id, engine.WithMatchedTerms(achievement, [.. achievementTops[i].Select(x => x.Candidate)]));
+            achievementLists[i] = null;
+        }
+
+        for (var start = 0; start < demands.Count; start += QueryBlock)
+        {
+            var block = Slice(demands, start);
+            var ranked = runner.RankDemands(engine, block, depth, Tick);
+            Parallel.For(0, block.Count, parallel, j =>
+            {
+                var d = block[j];
+                demandLists[start + j] = [.. ranked[j].Where(c => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options))];
+                if (reranked)
+                {
+                    FinishDemand(start + j);
+                }
+            });
+        }
+
+        for (var start = 0; start < achievementQueries.Count; start += QueryBlock)
+        {
+            var block = Slice(achievementQueries, start);
+            var ranked = runner.RankAchievements(engine, block, depth, Tick);
+            Parallel.For(0, block.Count, parallel, j =>
+            {
+                var a = block[j];
+                achievementLists[start + j] = [.. ranked[j].Where(c => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options))];
+                if (reranked)
+                {
+                    FinishAchievement(start + j);
+                }
+            });
+        }
+
+        if (!reranked)
+        {
+            bestBm25 = demandLists.SelectMany(l => l!).Concat(achievementLists.SelectMany(l => l!)).Select(c => c.Score).DefaultIfEmpty(0).Max();
+            Parallel.For(0, demands.Count, parallel, FinishDemand);
+            Parallel.For(0, achievementQueries.Count, parallel, FinishAchievement);
+        }
+
         var strengths = new Dictionary<(string, string), double>();
-        for (var i = 0; i < byDemand.Count; i++)
+        for (var i = 0; i < demands.Count; i++)
         {
             foreach (var (candidate, strength) in demandTops[i])
             {
-                strengths[(byDemand[i].Query.Id, candidate.Id)] = strength;
+                strengths[(demands[i].Id, candidate.Id)] = strength;
             }
         }
 
         var demandMatches = demandMatchArray.ToList();
-        var achievementTops = new List<(Candidate Candidate, double Strength)>[byAchievement.Count];
-        var achievementMatchArray = new QueryMatches[byAchievement.Count];
-        Parallel.For(0, byAchievement.Count, parallel, i =>
-        {
-            var (achievement, list) = byAchievement[i];
-            achievementTops[i] = Reorder(list, c => StrengthOf(demandById[c.Id], achievement, c.Score), topK);
-            achievementMatchArray[i] = new QueryMatches(achievement.Id, engine.WithMatchedTerms(achievement, [.. achievementTops[i].Select(x => x.Candidate)]));
-        });
         var achievementMatches = achievementMatchArray.ToList();
-        var reverse = byAchievement.SelectMany((x, i) => achievementTops[i].Select(t => (demandById[t.Candidate.Id], x.Query, t.Candidate.Rank, t.Strength))).ToList();
+        var reverse = achievementQueries.SelectMany((a, i) => achievementTops[i].Select(t => (demandById[t.Candidate.Id], a, t.Candidate.Rank, t.Strength))).ToList();
 
         var forward = demandMatches.SelectMany(q => q.Candidates.Select(c =>
             (demandById[q.QueryId], achievementById[c.Id], c.Rank, strengths[(q.QueryId, c.Id)])));
         var pairs = PairAggregator.Aggregate(forward.Concat(reverse), options);
 
         var cards = run.WithReport
-            ? Cards(engine, demands, demandMatches, achievementById, strengths, byDemand.ToDictionary(x => x.Query.Id, x => x.List))
+            ? Cards(engine, demands, demandMatches, achievementById, strengths, demands.Select((d, i) => (d.Id, demandLists[i]!)).ToDictionary(x => x.Id, x => x.Item2, StringComparer.Ordinal))
             : [];
         Agenda? agenda = null;
         if (options.Agenda is { } settings)
@@ -164,7 +220,10 @@ public static class EventPlanner
             Agenda = agenda,
             Method = reranked ? $"BM25 top {engine.RerankDepth} reranked by a LambdaRank model (features {engine.Ranker!.Metadata.FeatureHash})" : "BM25",
         };
-        return new EventResult(new BatchMatches(demandMatches, achievementMatches), report, strengths, reranked);
+        return new EventResult(new BatchMatches(demandMatches, achievementMatches), report, strengths, reranked)
+        {
+            AchievementQueries = run.AchievementQueries,
+        };
     }
 
     /// <summary>Explains any demand–achievement pair, recommended or not.</summary>

@@ -65,10 +65,10 @@ public sealed partial class MatchingEngine
         }
 
         skipped ??= new DiscardedRows();
-        using var achievementDirectory = FSDirectory.Open(Path.Combine(options.IndexPath, "achievements"));
-        using var demandDirectory = FSDirectory.Open(Path.Combine(options.IndexPath, "demands"));
-        using var achievementUpdate = IndexBuilder.Begin(achievementDirectory, RecordKind.Achievements, options.Analyzer, prune, rebuild);
-        using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild);
+        using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements"));
+        using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands"));
+        using var achievementUpdate = IndexBuilder.Begin(achievementDirectory, RecordKind.Achievements, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+        using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         if (achievementsPath is not null)
         {
             achievementUpdate.Add(RecordReader.StreamAchievements(achievementsPath, readOptions, skipped).Select(IndexedRecord.From));

@@ -77,12 +77,12 @@ public sealed partial class MatchingEngine : IDisposable
         bool rebuild = false)
     {
         ArgumentNullException.ThrowIfNull(options.IndexPath, nameof(options.IndexPath));
-        using var achievementDirectory = FSDirectory.Open(Path.Combine(options.IndexPath, "achievements"));
-        using var demandDirectory = FSDirectory.Open(Path.Combine(options.IndexPath, "demands"));
+        using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements"));
+        using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands"));
         var a = IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer,
-            achievements.Select(IndexedRecord.From), prune, rebuild);
+            achievements.Select(IndexedRecord.From), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         var d = IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer,
-            demands.Select(IndexedRecord.From), prune, rebuild);
+            demands.Select(IndexedRecord.From), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         return new IndexReport(Counts(a), Counts(d));
     }
 
@@ -99,8 +99,8 @@ public sealed partial class MatchingEngine : IDisposable
 
         var achievementDirectory = new RAMDirectory();
         var demandDirectory = new RAMDirectory();
-        IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer, achievements.Select(IndexedRecord.From));
-        IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer, demands.Select(IndexedRecord.From));
+        IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer, achievements.Select(IndexedRecord.From), threads: options.IndexThreads);
+        IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer, demands.Select(IndexedRecord.From), threads: options.IndexThreads);
         return new MatchingEngine(achievementDirectory, demandDirectory, options);
     }
 
@@ -109,8 +109,8 @@ public sealed partial class MatchingEngine : IDisposable
     public static MatchingEngine Open(EngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options.IndexPath, nameof(options.IndexPath));
-        var achievementDirectory = FSDirectory.Open(Path.Combine(options.IndexPath, "achievements"));
-        var demandDirectory = FSDirectory.Open(Path.Combine(options.IndexPath, "demands"));
+        var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements"));
+        var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands"));
         try
         {
             return new MatchingEngine(achievementDirectory, demandDirectory, options);
@@ -272,7 +272,7 @@ public sealed partial class MatchingEngine : IDisposable
             IndexUpdateStats stats;
             if (remove is null)
             {
-                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records, verifyChecksums: false);
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records, verifyChecksums: false, threads: _options.IndexThreads);
             }
             else
             {
@@ -281,7 +281,7 @@ public sealed partial class MatchingEngine : IDisposable
                 var kept = searcher.AllSources().ToList()
                     .Select(json => kind == RecordKind.Achievements ? IndexedRecord.From(IndexedRecord.ToAchievement(json)) : IndexedRecord.From(IndexedRecord.ToDemand(json)))
                     .Where(r => !remove.Contains(r.Id));
-                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true, verifyChecksums: false);
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true, verifyChecksums: false, threads: _options.IndexThreads);
             }
 
             // The files were verified when the engine opened; the writer only added new, checksummed ones.
@@ -363,8 +363,8 @@ public sealed partial class MatchingEngine : IDisposable
             Demands = demands;
             Features = new Lazy<FeatureSpace>(
                 () => FeatureSpace.Build(
-                    [.. achievements.AllSources().Select(IndexedRecord.ToAchievement)],
-                    [.. demands.AllSources().Select(IndexedRecord.ToDemand)]),
+                    achievements.AllSources().Select(IndexedRecord.ToAchievement),
+                    demands.AllSources().Select(IndexedRecord.ToDemand)),
                 LazyThreadSafetyMode.ExecutionAndPublication);
         }
 

@@ -127,11 +127,14 @@ public static class RankerWorkflow
     }
 
     /// <summary>Ranks every judged demand's candidates by BM25 and, with a model, by the model, and scores both.</summary>
-    public static RankingEvaluation Evaluate(RankingData data, RankerModel? model)
+    /// <param name="data">Records, judgments and candidate settings.</param>
+    /// <param name="model">The reranker, or null for BM25 only.</param>
+    /// <param name="threads">Query threads; 0 uses every core. The metrics and the run do not depend on it.</param>
+    public static RankingEvaluation Evaluate(RankingData data, RankerModel? model, int threads = 0)
     {
         using var context = Context.Create(data);
         var demands = context.TrainableDemands();
-        var (bm25, reranked, run) = context.Score(demands, model?.Compiled);
+        var (bm25, reranked, run) = context.Score(demands, model?.Compiled, threads);
         return new RankingEvaluation(bm25, reranked, run);
     }
 
@@ -231,9 +234,13 @@ public static class RankerWorkflow
         public List<Demand> TrainableDemands() =>
             [.. Dataset.JudgedDemands.Where(d => !_data.JudgedOnly || Dataset.HasPositiveAndNegative(d.Id))];
 
-        public (RankingScores Bm25, RankingScores? Reranked, List<QueryMatches> Run) Score(IReadOnlyList<Demand> demands, CompiledTreeEnsemble? model)
+        public (RankingScores Bm25, RankingScores? Reranked, List<QueryMatches> Run) Score(IReadOnlyList<Demand> demands, CompiledTreeEnsemble? model, int threads = 1)
         {
-            var groups = demands.Select(d => Dataset.EvaluationGroup(d, _data.JudgedOnly)).ToList();
+            // Retrieval and features per demand on every core; AsOrdered keeps the groups in demand order.
+            var groups = demands.AsParallel().AsOrdered()
+                .WithDegreeOfParallelism(threads > 0 ? threads : Environment.ProcessorCount)
+                .Select(d => Dataset.EvaluationGroup(d, _data.JudgedOnly))
+                .ToList();
             var baseline = groups.Select(g => Enumerable.Range(0, g.Count).ToArray()).ToList();
             var reranked = model is null ? null : groups.Select(g => Rerank(g, model)).ToList();
             var run = groups.Select((g, i) =>

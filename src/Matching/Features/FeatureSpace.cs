@@ -25,25 +25,29 @@ internal sealed class FeatureSpace
 
     public PairFeatureExtractor Extractor { get; }
 
-    public static FeatureSpace Build(IReadOnlyList<Achievement> achievements, IReadOnlyList<Demand> demands)
+    /// <summary>Profiles every record (read once, lazily: the records need not all be in memory) against the
+    /// statistics of its own side.</summary>
+    public static FeatureSpace Build(IEnumerable<Achievement> achievements, IEnumerable<Demand> demands)
     {
         var builder = new ProfileBuilder(new TermDictionary());
-        var achievementProfiles = builder.BuildAll(achievements, builder.Analyze);
-        var demandProfiles = builder.BuildAll(demands, builder.Analyze);
-        var achievementStats = new CorpusStatistics(achievementProfiles);
-        var demandStats = new CorpusStatistics(demandProfiles);
+        var achievementProfiles = builder.BuildAll(achievements, a => a.Id, builder.Analyze);
+        var demandProfiles = builder.BuildAll(demands, d => d.Id, builder.Analyze);
+        var achievementStats = new CorpusStatistics(achievementProfiles.Select(p => p.Profile));
+        var demandStats = new CorpusStatistics(demandProfiles.Select(p => p.Profile));
         var extractor = new PairFeatureExtractor(achievementStats, demandStats, builder.Terms);
 
-        var a = new Dictionary<string, PreparedProfile>(achievements.Count, StringComparer.Ordinal);
-        for (var i = 0; i < achievements.Count; i++)
+        var a = new Dictionary<string, PreparedProfile>(achievementProfiles.Count, StringComparer.Ordinal);
+        for (var i = 0; i < achievementProfiles.Count; i++)
         {
-            a[achievements[i].Id] = extractor.PrepareAchievement(achievementProfiles[i]);
+            a[achievementProfiles[i].Id] = extractor.PrepareAchievement(achievementProfiles[i].Profile);
+            achievementProfiles[i] = default;
         }
 
-        var d = new Dictionary<string, PreparedProfile>(demands.Count, StringComparer.Ordinal);
-        for (var i = 0; i < demands.Count; i++)
+        var d = new Dictionary<string, PreparedProfile>(demandProfiles.Count, StringComparer.Ordinal);
+        for (var i = 0; i < demandProfiles.Count; i++)
         {
-            d[demands[i].Id] = extractor.PrepareDemand(demandProfiles[i]);
+            d[demandProfiles[i].Id] = extractor.PrepareDemand(demandProfiles[i].Profile);
+            demandProfiles[i] = default;
         }
 
         return new FeatureSpace(a, d, extractor, builder);

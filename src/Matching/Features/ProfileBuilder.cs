@@ -33,16 +33,37 @@ internal sealed class ProfileBuilder
 
     /// <summary>Profiles for many records: segmentation runs in parallel, term ids are then assigned in input
     /// order, so the same input always gives the same ids (and bit-identical feature sums).</summary>
-    public RecordProfile[] BuildAll<T>(IReadOnlyList<T> records, Func<T, AnalyzedRecord> analyze)
+    /// <summary>Profiles of records read lazily, with their ids, in input order.</summary>
+    /// <remarks>Segmentation runs in parallel, term ids are handed out in record order (deterministic); blocks keep
+    /// only one block's records and token strings alive at a time, so the records themselves are never all held.</remarks>
+    public List<(string Id, RecordProfile Profile)> BuildAll<T>(IEnumerable<T> records, Func<T, string> id, Func<T, AnalyzedRecord> analyze)
     {
-        var analyzed = new AnalyzedRecord[records.Count];
-        Parallel.For(0, records.Count, i => analyzed[i] = analyze(records[i]));
-        var profiles = new RecordProfile[records.Count];
-        for (var i = 0; i < analyzed.Length; i++)
+        const int Block = 8192;
+        var profiles = new List<(string Id, RecordProfile Profile)>();
+        var block = new List<T>(Block);
+        var analyzed = new AnalyzedRecord[Block];
+        void Flush()
         {
-            profiles[i] = Finish(analyzed[i]);
+            Parallel.For(0, block.Count, i => analyzed[i] = analyze(block[i]));
+            for (var i = 0; i < block.Count; i++)
+            {
+                profiles.Add((id(block[i]), Finish(analyzed[i])));
+                analyzed[i] = null!;
+            }
+
+            block.Clear();
         }
 
+        foreach (var record in records)
+        {
+            block.Add(record);
+            if (block.Count == Block)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
         return profiles;
     }
 

@@ -34,9 +34,11 @@ internal static class IndexBuilder
         IEnumerable<IndexedRecord> records,
         bool prune = false,
         bool rebuild = false,
-        bool verifyChecksums = true)
+        bool verifyChecksums = true,
+        int threads = 0,
+        bool merge = false)
     {
-        using var update = Begin(directory, kind, analyzerKind, prune, rebuild, verifyChecksums);
+        using var update = Begin(directory, kind, analyzerKind, prune, rebuild, verifyChecksums, threads, merge);
         update.Add(records);
         update.PrepareCommit();
         return update.Commit();
@@ -52,7 +54,9 @@ internal static class IndexBuilder
         AnalyzerKind analyzerKind,
         bool prune = false,
         bool rebuild = false,
-        bool verifyChecksums = true)
+        bool verifyChecksums = true,
+        int threads = 0,
+        bool merge = false)
     {
         var analyzerVersion = MatchingAnalyzer.VersionOf(analyzerKind);
         var exists = DirectoryReader.IndexExists(directory);
@@ -77,7 +81,7 @@ internal static class IndexBuilder
                 CheckIntegrityAtMerge = true,
             };
             var writer = new IndexWriter(directory, config);
-            return new IndexUpdate(writer, analyzer, kind, analyzerVersion, existing, prune);
+            return new IndexUpdate(writer, analyzer, kind, analyzerVersion, existing, prune, threads, merge);
         }
         catch
         {
@@ -143,13 +147,17 @@ internal sealed class IndexUpdate : IDisposable
     private readonly string _analyzerVersion;
     private readonly Dictionary<string, string> _existing;
     private readonly bool _prune;
+    private readonly int _threads;
+    private readonly bool _merge;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _added, _updated, _unchanged, _deleted;
     private bool _prepared, _committed, _disposed;
 
     internal IndexUpdate(IndexWriter writer, Lucene.Net.Analysis.Analyzer analyzer, RecordKind kind, string analyzerVersion,
-        Dictionary<string, string> existing, bool prune)
+        Dictionary<string, string> existing, bool prune, int threads, bool merge)
     {
+        _threads = threads;
+        _merge = merge;
         _writer = writer;
         _analyzer = analyzer;
         _kind = kind;
@@ -167,30 +175,129 @@ internal sealed class IndexUpdate : IDisposable
             throw new InvalidOperationException("the update is already prepared for commit");
         }
 
-        foreach (var record in records)
+        // The caller's thread reads the records, checks ids and hashes and builds documents (cheap); the
+        // analysis inside AddDocument/UpdateDocument (segmentation, the costly part) runs on every core.
+        // IndexWriter is thread-safe: each thread fills its own in-memory segment. Scores never depend on which
+        // segment a document lands in, and ties are broken by id, so results do not depend on the thread count.
+        var threads = Math.Max(1, _threads > 0 ? _threads : Environment.ProcessorCount);
+        if (threads == 1)
         {
-            if (!_seen.Add(record.Id))
+            foreach (var record in records)
             {
-                throw new MatchingException($"record id '{record.Id}' appears twice in the input to the {_kind} index");
-            }
-
-            var hash = record.Hash;
-            if (_existing.TryGetValue(record.Id, out var oldHash))
-            {
-                if (oldHash == hash)
+                if (Plan(record) is { } work)
                 {
-                    _unchanged++;
-                    continue;
+                    Write(work);
                 }
+            }
 
-                _writer.UpdateDocument(new Term(IndexSchema.Id, record.Id), IndexBuilder.ToDocument(record, hash));
-                _updated++;
-            }
-            else
+            return;
+        }
+
+        using var queue = new System.Collections.Concurrent.BlockingCollection<(Term? Replace, Document Document)>(boundedCapacity: 256 * threads);
+        using var failed = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(
+            () =>
             {
-                _writer.AddDocument(IndexBuilder.ToDocument(record, hash));
-                _added++;
+                try
+                {
+                    foreach (var work in queue.GetConsumingEnumerable(failed.Token))
+                    {
+                        Write(work);
+                    }
+                }
+                catch (OperationCanceledException) when (failed.IsCancellationRequested)
+                {
+                }
+                catch
+                {
+                    failed.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        try
+        {
+            foreach (var record in records)
+            {
+                if (Plan(record) is { } work)
+                {
+                    queue.Add(work, failed.Token);
+                }
             }
+        }
+        catch (OperationCanceledException) when (failed.IsCancellationRequested)
+        {
+            // A worker failed: its exception is thrown below.
+        }
+        catch
+        {
+            failed.Cancel();
+            WaitQuietly(workers);
+            throw;
+        }
+        finally
+        {
+            queue.CompleteAdding();
+        }
+
+        try
+        {
+            Task.WaitAll(workers);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    /// <summary>What a record asks of the index: nothing (unchanged), an update or an addition.</summary>
+    private (Term? Replace, Document Document)? Plan(IndexedRecord record)
+    {
+        if (!_seen.Add(record.Id))
+        {
+            throw new MatchingException($"record id '{record.Id}' appears twice in the input to the {_kind} index");
+        }
+
+        var hash = record.Hash;
+        if (_existing.TryGetValue(record.Id, out var oldHash))
+        {
+            if (oldHash == hash)
+            {
+                _unchanged++;
+                return null;
+            }
+
+            _updated++;
+            return (new Term(IndexSchema.Id, record.Id), IndexBuilder.ToDocument(record, hash));
+        }
+
+        _added++;
+        return (null, IndexBuilder.ToDocument(record, hash));
+    }
+
+    private void Write((Term? Replace, Document Document) work)
+    {
+        if (work.Replace is { } term)
+        {
+            _writer.UpdateDocument(term, work.Document);
+        }
+        else
+        {
+            _writer.AddDocument(work.Document);
+        }
+    }
+
+    private static void WaitQuietly(Task[] tasks)
+    {
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException)
+        {
+            // The caller's own exception is the one that matters.
         }
     }
 
@@ -210,6 +317,13 @@ internal sealed class IndexUpdate : IDisposable
                 _writer.DeleteDocuments(new Term(IndexSchema.Id, id));
                 _deleted++;
             }
+        }
+
+        if (_merge)
+        {
+            // One segment: each query term is looked up once instead of once per segment (batch runs on a
+            // catalogue that is built once and queried many times). Still part of this update's single commit.
+            _writer.ForceMerge(1);
         }
 
         _writer.SetCommitData(new Dictionary<string, string>

@@ -57,7 +57,8 @@ public static class EventOutputWriter
         var files = new List<string>(MatchOutputWriter.WriteTables(
             output, result.Matches, achievements, demands,
             result.Reranked ? MatchOutputWriter.RerankedRunTag : MatchOutputWriter.RunTag,
-            result.Strengths));
+            result.Strengths,
+            result.AchievementQueries));
 
         var report = result.Report;
         output.WriteText(PairsFile, writer => MatchOutputWriter.WriteCsv(writer,

@@ -46,7 +46,8 @@ public static class MatchOutputWriter
         IReadOnlyDictionary<string, Achievement> achievements,
         IReadOnlyDictionary<string, Demand> demands,
         string runTag,
-        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? strengths)
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? strengths,
+        bool achievementTable = true)
     {
         string[] header = ["demand_id", "rank", "achievement_id", "score", "matched_terms", "demand_title", "achievement_title", "achievement_organization"];
         output.WriteText(DemandMatchesFile, writer => WriteCsv(writer,
@@ -62,8 +63,10 @@ public static class MatchOutputWriter
                 ];
                 return strengths is null ? row : [.. row, Score(strengths.GetValueOrDefault((q.QueryId, c.Id)))];
             }))));
-        output.WriteText(AchievementMatchesFile, writer => WriteCsv(writer,
-            ["achievement_id", "rank", "demand_id", "score", "matched_terms", "achievement_title", "demand_title", "demand_organization"],
+        if (achievementTable)
+        {
+            output.WriteText(AchievementMatchesFile, writer => WriteCsv(writer,
+                ["achievement_id", "rank", "demand_id", "score", "matched_terms", "achievement_title", "demand_title", "demand_organization"],
             matches.ByAchievement.SelectMany(q => q.Candidates.Select(c => new[]
             {
                 q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
@@ -71,12 +74,12 @@ public static class MatchOutputWriter
                 demands.GetValueOrDefault(c.Id)?.Title ?? "",
                 demands.GetValueOrDefault(c.Id)?.Organization ?? "",
             }))));
+        }
+
         output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag));
-        return [
-            Path.Combine(output.Directory, DemandMatchesFile),
-            Path.Combine(output.Directory, AchievementMatchesFile),
-            Path.Combine(output.Directory, RunFile),
-        ];
+        return achievementTable
+            ? [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, AchievementMatchesFile), Path.Combine(output.Directory, RunFile)]
+            : [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, RunFile)];
     }
 
     /// <summary>Writes a TREC run file atomically (temporary name, then rename).</summary>

@@ -5,9 +5,9 @@ namespace Matching.Cli.Tests.Reliability;
 public sealed class IndexIntegrityCommandTests
 {
     private static string[] IndexSample(string index) =>
-        ["index", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "--index", index];
+        ["index", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "--index", index, "--threads", "1"];
 
-    /// <summary>Overwrites 64 bytes in the middle of the achievement index's compound segment file (a bad sector,
+    /// <summary>(One indexing thread: one segment.) Overwrites 64 bytes in the middle of the achievement index's compound segment file (a bad sector,
     /// a stray write): the kind of damage only checksums reveal.</summary>
     private static string Damage(string index)
     {

@@ -117,6 +117,70 @@ public sealed class IndexBuilderTests
         Assert.That(reader.NumDocs, Is.EqualTo(2));
     }
 
+    [TestCase(1)]
+    [TestCase(3)]
+    public void Update_FailureMidway_OnAnyThreadCount_RollsBackEverything(int threads)
+    {
+        using var temp = new TempDirectory();
+        using var directory = FSDirectory.Open(temp.Path);
+        IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba, Records(TestRecords.Battery, TestRecords.Vision));
+
+        // Enough records that workers are busy when the duplicate arrives.
+        var records = Enumerable.Range(0, 600).Select(i => TestRecords.Rice with { Id = $"R{i:D4}" }).Append(TestRecords.Rice with { Id = "R0007" });
+
+        var error = Assert.Throws<MatchingException>(() =>
+            IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba, Records([.. records]), threads: threads));
+
+        Assert.That(error.Message, Does.Contain("record id 'R0007' appears twice"));
+        using var reader = DirectoryReader.Open(directory);
+        Assert.That(reader.NumDocs, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Search_IndexBuiltOnOneOrFourThreads_SameRankingsAndScores()
+    {
+        // Four threads flush several segments in an order that varies from run to run; BM25 statistics are
+        // index-wide and ties are broken by id, so every query must rank identically.
+        var sample = SampleEvent.Achievements;
+        List<string> Run(int threads)
+        {
+            using var directory = new RAMDirectory();
+            IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba, sample.Select(IndexedRecord.From), threads: threads);
+            using var searcher = new Matching.Retrieval.RecordSearcher(directory, RecordKind.Achievements, AnalyzerKind.Jieba);
+            return [.. SampleEvent.Demands.SelectMany(d => searcher.Search(Matching.Retrieval.QueryText.From(d), 20, withMatchedTerms: false)
+                .Select(c => $"{d.Id} {c.Rank} {c.Id} {c.Score:R}"))];
+        }
+
+        var one = Run(1);
+        Assert.That(Run(4), Is.EqualTo(one));
+        Assert.That(one, Has.Count.GreaterThan(1000));
+    }
+
+    [Test]
+    public void Update_Merge_OneSegmentAndTheSameRankings()
+    {
+        using var temp = new TempDirectory();
+        var merged = new Matching.Engine.EngineOptions { IndexPath = Path.Combine(temp.Path, "merged"), IndexThreads = 3, MergeSegments = true };
+        var plain = new Matching.Engine.EngineOptions { IndexPath = Path.Combine(temp.Path, "plain"), IndexThreads = 3 };
+        Matching.Engine.MatchingEngine.UpdateIndex(SampleEvent.Achievements, SampleEvent.Demands, merged);
+        Matching.Engine.MatchingEngine.UpdateIndex(SampleEvent.Achievements, SampleEvent.Demands, plain);
+
+        using (var directory = FSDirectory.Open(Path.Combine(merged.IndexPath, "achievements")))
+        using (var reader = DirectoryReader.Open(directory))
+        {
+            Assert.That(reader.Leaves, Has.Count.EqualTo(1));
+            Assert.That(reader.NumDocs, Is.EqualTo(120));
+        }
+
+        using var a = Matching.Engine.MatchingEngine.Open(merged);
+        using var b = Matching.Engine.MatchingEngine.Open(plain);
+        foreach (var demand in SampleEvent.Demands)
+        {
+            Assert.That(a.MatchDemand(demand, 20), Is.EqualTo(b.MatchDemand(demand, 20)).Using<Matching.Retrieval.Candidate>((x, y) =>
+                x.Id == y.Id && x.Rank == y.Rank && x.Score.Equals(y.Score) && x.MatchedTerms.SequenceEqual(y.MatchedTerms)), demand.Id);
+        }
+    }
+
     [Test]
     public void IntToByte4_MatchesLucene8Encoding()
     {

@@ -115,7 +115,8 @@ public sealed class IndexIntegrityTests
     /// <paramref name="nonCompound"/> the achievements are merged into one plain segment (<c>_1.fdt</c>, <c>_1.tim</c> …).</summary>
     private static void BuildSample(string path, bool nonCompound = false)
     {
-        MatchingEngine.UpdateIndex(SampleEvent.Achievements, SampleEvent.Demands, new EngineOptions { IndexPath = path });
+        // One indexing thread: one flushed segment holding all 120 achievements.
+        MatchingEngine.UpdateIndex(SampleEvent.Achievements, SampleEvent.Demands, new EngineOptions { IndexPath = path, IndexThreads = 1 });
         if (!nonCompound)
         {
             return;

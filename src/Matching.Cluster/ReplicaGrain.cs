@@ -1,0 +1,40 @@
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.GrainDirectory;
+using Orleans.Runtime;
+
+namespace Matching.Cluster;
+
+/// <summary>The per-silo worker: pinned to the silo its key names, reentrant so that several batches of one run are
+/// in flight at once (each runs on the thread pool, not on the grain's turn).</summary>
+[PinnedToSilo]
+[Reentrant]
+[GrainDirectory(Directory)]
+internal sealed class ReplicaGrain(ReplicaService replica, ILocalSiloDetails silo) : Grain, IReplicaGrain
+{
+    /// <summary>The grain directory (in Redis) that locates replica grains.</summary>
+    public const string Directory = "matching-replicas";
+
+    public Task<ReplicaIdentity> Describe()
+    {
+        CheckHome();
+        return Task.FromResult(replica.Identity);
+    }
+
+    public Task<BatchResult> Rank(BatchRequest request)
+    {
+        CheckHome();
+        return replica.RunAsync(request, this.GetPrimaryKeyString());
+    }
+
+    /// <summary>The placement director guarantees it; a grain that finds itself elsewhere would serve another
+    /// silo's identity, so it refuses to.</summary>
+    private void CheckHome()
+    {
+        var home = this.GetPrimaryKeyString();
+        if (silo.SiloAddress.ToParsableString() != home)
+        {
+            throw new InvalidOperationException($"replica grain {home} activated on {silo.SiloAddress.ToParsableString()}");
+        }
+    }
+}
