@@ -74,16 +74,21 @@ internal static class EvaluateCommand
     /// <summary>"none" → no model; "default" → the shipped model; otherwise a path.</summary>
     public static RankerModel? LoadModel(string value, CommandHost host)
     {
-        if (value.Equals("none", StringComparison.OrdinalIgnoreCase))
+        if (ModelPath(value) is not { } path)
         {
             return null;
         }
 
-        var path = value.Equals("default", StringComparison.OrdinalIgnoreCase) ? RankerModel.DefaultPath : value;
         var model = RankerModel.Load(path);
         host.Log($"ranker: {path} ({model.Metadata.Trainer}, {model.TreeCount} trees, features {model.Metadata.FeatureHash})");
         return model;
     }
+
+    /// <summary>The model file a <c>--model</c> value names: null for <c>none</c>, the shipped model for <c>default</c>.</summary>
+    public static string? ModelPath(string value) =>
+        value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+        : value.Equals("default", StringComparison.OrdinalIgnoreCase) ? RankerModel.DefaultPath
+        : value;
 
     internal static Dictionary<string, double> Metrics(RankingScores scores) => scores.Judged is { } j
         ? new() { ["mrr"] = Math.Round(j.Mrr, 6), ["ndcg"] = Math.Round(j.Ndcg, 6), ["p@1"] = Math.Round(j.P1, 6) }

@@ -65,7 +65,7 @@ internal static class MatchCommand
         var cluster = new SiloCommand.MatchOptions();
         cluster.AddTo(command);
 
-        command.SetAction(parse => SiloCommand.Execute(host, () =>
+        command.SetAction(parse => host.Execute(() =>
         {
             var achievementsPath = parse.GetValue(achievements);
             var demandsPath = parse.GetValue(demands);

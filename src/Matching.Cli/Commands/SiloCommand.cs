@@ -11,9 +11,6 @@ namespace Matching.Cli.Commands;
 /// with which <c>matching match --cluster</c> spreads its queries over such silos.</summary>
 internal static class SiloCommand
 {
-    /// <summary>Exit code of cluster failures: Redis or silos unreachable, no silo serving the run's replica.</summary>
-    public const int ClusterError = 7;
-
     public static Command Create(CommandHost host)
     {
         var cluster = Cluster(required: true);
@@ -40,7 +37,7 @@ internal static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (default: a free one).", HelpName = "PORT" };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Port coordinators connect to (default: a free one).", HelpName = "PORT" };
         var inMemory = new Option<bool>("--in-memory") { Description = "Load the index into memory at start (re-indexed from its stored records; same content hash)." };
-        var threads = new Option<int>("--threads") { Description = "Query threads per batch (default: all cores).", HelpName = "N" };
+        var threads = CommonOptions.Threads("Query threads per batch.");
         var probeTimeout = ProbeTimeout();
         var missedProbes = new Option<int>("--missed-probes")
         {
@@ -61,7 +58,7 @@ internal static class SiloCommand
             cluster, clusterId, index, model, analyzer, inMemory, address, siloPort, gatewayPort, threads, probeTimeout, missedProbes, logLevel, testDelay,
         };
 
-        command.SetAction(parse => Execute(host, () =>
+        command.SetAction(parse => host.Execute(() =>
         {
             var settings = Settings(parse.GetValue(cluster)!, parse.GetValue(clusterId)!, parse.GetValue(probeTimeout), parse.GetValue(missedProbes));
             if (!IPAddress.TryParse(parse.GetValue(address), out var advertised))
@@ -95,7 +92,7 @@ internal static class SiloCommand
                 host.Log($"loaded {engine.AchievementCount} achievements and {engine.DemandCount} demands into memory");
             }
 
-            var identity = Replicas.Of(engine, ModelPath(modelValue));
+            var identity = Replicas.Of(engine, EvaluateCommand.ModelPath(modelValue));
             // Build the feature profiles now, not in the first batch.
             if (engine.Demands().FirstOrDefault() is { } warmUp)
             {
@@ -127,20 +124,6 @@ internal static class SiloCommand
         }));
         return command;
     }
-
-    /// <summary>Runs a verb body like <see cref="CommandHost.Execute"/>, with cluster failures mapped to <see cref="ClusterError"/>.</summary>
-    public static int Execute(CommandHost host, Func<int> body) => host.Execute(() =>
-    {
-        try
-        {
-            return body();
-        }
-        catch (ClusterException e)
-        {
-            host.Err.WriteLine($"error: {e.Message}");
-            return ClusterError;
-        }
-    });
 
     /// <summary>The options <c>match</c> takes to run on a cluster.</summary>
     internal sealed class MatchOptions
@@ -176,7 +159,7 @@ internal static class SiloCommand
             }
 
             var settings = Settings(address, parse.GetValue(ClusterId)!, 1, 2);
-            var identity = Replicas.Of(engine, ModelPath(modelValue));
+            var identity = Replicas.Of(engine, EvaluateCommand.ModelPath(modelValue));
             host.Log($"cluster: this run needs replica {identity}");
             var options = new ClusterRunOptions
             {
@@ -244,9 +227,4 @@ internal static class SiloCommand
 
         return settings;
     }
-
-    private static string? ModelPath(string value) =>
-        value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
-        : value.Equals("default", StringComparison.OrdinalIgnoreCase) ? Matching.Ranking.RankerModel.DefaultPath
-        : value;
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Lucene.Net.Index;
 using Matching.Indexing;
 using Matching.Text;
-using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Matching.Engine;
 
@@ -32,11 +30,11 @@ public sealed partial class MatchingEngine
             $"{retrieval.TitleBoost:R};{retrieval.KeywordsBoost:R};{retrieval.BodyBoost:R};{retrieval.SubwordWeight:R};{retrieval.MaxQueryTerms};{_rerankDepth}"));
         Read(s =>
         {
-            foreach (var (name, searcher, directory) in new[] { ("achievements", s.Achievements, _achievementDirectory), ("demands", s.Demands, _demandDirectory) })
+            foreach (var (name, searcher) in new[] { ("achievements", s.Achievements), ("demands", s.Demands) })
             {
                 Add(name);
                 Add(searcher.Count.ToString(CultureInfo.InvariantCulture));
-                Add(DeletedDocuments(directory).ToString(CultureInfo.InvariantCulture));
+                Add(searcher.DeletedCount.ToString(CultureInfo.InvariantCulture));
                 foreach (var json in searcher.AllSources())
                 {
                     Add(json);
@@ -46,11 +44,5 @@ public sealed partial class MatchingEngine
             return 0;
         });
         return Convert.ToHexString(hash.GetHashAndReset())[..32].ToLowerInvariant();
-    }
-
-    private static int DeletedDocuments(LuceneDirectory directory)
-    {
-        using var reader = DirectoryReader.Open(directory);
-        return reader.NumDeletedDocs;
     }
 }

@@ -72,6 +72,9 @@ internal sealed class RecordSearcher : IDisposable
 
     public int Count => _reader.NumDocs;
 
+    /// <summary>Deleted documents still counted in term statistics (until merged away).</summary>
+    public int DeletedCount => _reader.NumDeletedDocs;
+
     /// <summary>The top <paramref name="topN"/> records for the query, ties broken by id so runs are reproducible.
     /// Matched terms are looked up only when asked (they cost a term-vector read per hit).</summary>
     public IReadOnlyList<Candidate> Search(QueryText query, int topN, string? excludeId = null, bool withMatchedTerms = true)
