@@ -1,3 +1,15 @@
 using BenchmarkDotNet.Running;
+using Matching.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "scale-retrieval")
+{
+    return ScaleRetrieval.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "scale-profiles")
+{
+    return ScaleProfiles.Run(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ScaleRetrieval).Assembly).Run(args);
+return 0;

@@ -26,6 +26,23 @@ internal sealed class Lucene8Bm25Similarity : BM25Similarity
         return sumTotalTermFreq <= 0 || docCount <= 0 ? 1f : (float)(sumTotalTermFreq / (double)docCount);
     }
 
+    /// <summary>BM25's idf as <see cref="BM25Similarity"/> computes it (log(1 + (maxDoc − df + 0.5) / (df + 0.5))).</summary>
+    internal float IdfOf(long docFreq, long maxDoc) => Idf(docFreq, maxDoc);
+
+    /// <summary>The length part of BM25's denominator for each stored length byte, computed as
+    /// <see cref="BM25Similarity.ComputeWeight"/> does: k1 × ((1 − b) + b × length / avgdl).</summary>
+    internal float[] LengthNormCache(CollectionStatistics collectionStats)
+    {
+        var averageLength = AvgFieldLength(collectionStats);
+        var cache = new float[256];
+        for (var i = 0; i < cache.Length; i++)
+        {
+            cache[i] = K1 * ((1 - B) + (B * DecodeNormValue((byte)i) / averageLength));
+        }
+
+        return cache;
+    }
+
     internal static byte IntToByte4(int value)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(value);

@@ -13,6 +13,7 @@ internal sealed class RecordSearcher : IDisposable
 {
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
+    private readonly TermAtATimeScorer _scorer;
     private readonly MatchingAnalyzer _analyzer;
     private readonly RetrievalOptions _options;
     private readonly Dictionary<string, float> _fieldBoosts;
@@ -28,7 +29,7 @@ internal sealed class RecordSearcher : IDisposable
     /// <exception cref="IndexMismatchException">The index is missing, damaged (with Lucene CheckIndex's verdict), or
     /// from another format or analyzer.</exception>
     public RecordSearcher(LuceneDirectory directory, RecordKind kind, AnalyzerKind analyzerKind, RetrievalOptions? options = null,
-        bool verifyChecksums = true)
+        bool verifyChecksums = true, ScorerSettings? scoring = null)
     {
         _options = options ?? new RetrievalOptions();
         _options.Validate();
@@ -50,7 +51,9 @@ internal sealed class RecordSearcher : IDisposable
             throw;
         }
 
-        _searcher = new IndexSearcher(_reader) { Similarity = new Lucene8Bm25Similarity() };
+        var similarity = new Lucene8Bm25Similarity();
+        _searcher = new IndexSearcher(_reader) { Similarity = similarity };
+        _scorer = new TermAtATimeScorer(_searcher, similarity, IndexSchema.TextFields, scoring);
         _docById = new Dictionary<string, int>(_ids.Length, StringComparer.Ordinal);
         for (var doc = 0; doc < _ids.Length; doc++)
         {
@@ -93,29 +96,15 @@ internal sealed class RecordSearcher : IDisposable
             Remember(query, terms);
         }
 
-        var booleanQuery = new BooleanQuery(disableCoord: true);
-        foreach (var (term, weight, fields) in prepared)
-        {
-            for (var f = 0; f < IndexSchema.TextFields.Length; f++)
-            {
-                var field = IndexSchema.TextFields[f];
-                var boost = _fieldBoosts[field] * weight;
-                if (boost > 0 && fields[f].DocFreq > 0)
-                {
-                    // The looked-up term states go with the query: no second dictionary seek per segment.
-                    booleanQuery.Add(new TermQuery(new Term(field, term), fields[f]) { Boost = boost }, Occur.SHOULD);
-                }
-            }
-        }
-
-        if (booleanQuery.Clauses.Count == 0)
+        var clauses = Clauses(prepared);
+        if (clauses.Count == 0)
         {
             return [];
         }
 
         // Fetch a few extra so that ties at the cut are resolved by id, not by internal doc order.
         var extra = excludeId is null ? 16 : 17;
-        var hits = _searcher.Search(booleanQuery, topN + extra).ScoreDocs;
+        var hits = _scorer.Top(clauses, topN + extra);
         var ranked = hits
             .Select(hit => (Hit: hit, Id: _ids[hit.Doc]!))
             .Where(x => x.Id != excludeId)
@@ -132,6 +121,50 @@ internal sealed class RecordSearcher : IDisposable
         }
 
         return candidates;
+    }
+
+    /// <summary>The clauses of a query: each term in each text field it occurs in, boosted by field and term weight.</summary>
+    private List<ScoredClause> Clauses(List<(string Term, float Weight, TermContext[] Fields)> prepared)
+    {
+        var clauses = new List<ScoredClause>(prepared.Count * IndexSchema.TextFields.Length);
+        foreach (var (term, weight, fields) in prepared)
+        {
+            for (var f = 0; f < IndexSchema.TextFields.Length; f++)
+            {
+                var boost = _fieldBoosts[IndexSchema.TextFields[f]] * weight;
+                if (boost > 0 && fields[f].DocFreq > 0)
+                {
+                    clauses.Add(new ScoredClause(f, term, boost, fields[f]));
+                }
+            }
+        }
+
+        return clauses;
+    }
+
+    /// <summary>The same top hits through Lucene's own <see cref="BooleanQuery"/> of <see cref="TermQuery"/> clauses:
+    /// the reference <see cref="TermAtATimeScorer"/> is checked against.</summary>
+    internal ScoreDoc[] LuceneTop(QueryText query, int count)
+    {
+        var booleanQuery = new BooleanQuery(disableCoord: true);
+        foreach (var clause in Clauses(PreparedTerms(query)))
+        {
+            booleanQuery.Add(new TermQuery(new Term(IndexSchema.TextFields[clause.Field], clause.Term), clause.States) { Boost = clause.Boost }, Occur.SHOULD);
+        }
+
+        return booleanQuery.Clauses.Count == 0 ? [] : _searcher.Search(booleanQuery, count).ScoreDocs;
+    }
+
+    /// <summary>Memory held by the scorer's kept postings lists, in bytes.</summary>
+    internal long CachedPostingsBytes => _scorer.CachedBytes;
+
+    internal long CountPostings(QueryText query, bool freqs) => _scorer.CountPostings(Clauses(PreparedTerms(query)), freqs);
+
+    /// <summary>The top hits of the term-at-a-time scorer, for comparison with <see cref="LuceneTop"/>.</summary>
+    internal List<ScoreDoc> FastTop(QueryText query, int count)
+    {
+        var clauses = Clauses(PreparedTerms(query));
+        return clauses.Count == 0 ? [] : _scorer.Top(clauses, count);
     }
 
     /// <summary>Re-ranked candidates with the query terms each contains (the list keeps its order and scores).</summary>
@@ -221,14 +254,35 @@ internal sealed class RecordSearcher : IDisposable
 
         var docCount = Math.Max(1, _reader.NumDocs);
         var context = _reader.Context;
+        var leaves = _reader.Leaves;
+        // One terms enumerator per segment and field for the whole query (what TermContext.Build does per term,
+        // minus creating an enumerator each time: on a 10-segment index that was most of a query's lookup cost).
+        var enums = new TermsEnum?[leaves.Count, IndexSchema.TextFields.Length];
+        for (var l = 0; l < leaves.Count; l++)
+        {
+            for (var f = 0; f < IndexSchema.TextFields.Length; f++)
+            {
+                enums[l, f] = leaves[l].AtomicReader.GetTerms(IndexSchema.TextFields[f])?.GetEnumerator();
+            }
+        }
+
         return weights
             .Select(kv =>
             {
                 var fields = new TermContext[IndexSchema.TextFields.Length];
+                var bytes = new BytesRef(kv.Key);
                 var df = 0;
                 for (var f = 0; f < fields.Length; f++)
                 {
-                    fields[f] = TermContext.Build(context, new Term(IndexSchema.TextFields[f], kv.Key));
+                    fields[f] = new TermContext(context);
+                    for (var l = 0; l < leaves.Count; l++)
+                    {
+                        if (enums[l, f] is { } termsEnum && termsEnum.SeekExact(bytes))
+                        {
+                            fields[f].Register(termsEnum.GetTermState(), leaves[l].Ord, termsEnum.DocFreq, termsEnum.TotalTermFreq);
+                        }
+                    }
+
                     df = Math.Max(df, fields[f].DocFreq);
                 }
 
@@ -308,6 +362,7 @@ internal sealed class RecordSearcher : IDisposable
 
     public void Dispose()
     {
+        _scorer.Dispose();
         _reader.Dispose();
         _analyzer.Dispose();
     }
