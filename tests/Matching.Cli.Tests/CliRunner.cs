@@ -1,8 +1,6 @@
 namespace Matching.Cli.Tests;
 
 /// <summary>Runs the real command line in-process and captures what it printed.</summary>
-internal sealed record CliResult(int ExitCode, string Out, string Err);
-
 internal static class Cli
 {
     public static CliResult Run(params string[] args)

@@ -64,11 +64,11 @@ public sealed class ClusterRunTests
         // Slow batches (300 ms each, 2 queries) so the run lasts long enough to join and kill silos during it.
         using var first = StartSilo("kill", _index, "--test-delay-ms", "300");
         var output = Path.Combine(_root, "kill");
-        using var match = Child.Matching("match", "--out", output, "--cluster", Redis, "--cluster-id", "kill", "--batch-size", "2");
-        first.WaitUntil(s => s.Count("silo: batch ") >= 3, s_timeout, "the first silo runs batches");
+        using var match = ChildProcess.Cli("match", "--out", output, "--cluster", Redis, "--cluster-id", "kill", "--batch-size", "2");
+        first.WaitFor(s => s.Count("silo: batch ") >= 3, s_timeout, "the first silo runs batches");
 
         using var second = StartSilo("kill", _index, "--test-delay-ms", "300");
-        second.WaitUntil(s => s.Count("silo: batch ") >= 2, s_timeout, "the silo that joined mid-run takes work");
+        second.WaitFor(s => s.Count("silo: batch ") >= 2, s_timeout, "the silo that joined mid-run takes work");
         first.Kill();
 
         var result = match.WaitForExit(s_timeout);
@@ -122,10 +122,10 @@ public sealed class ClusterRunTests
         Assert.That(run.Err, Does.Contain("error:"));
     }
 
-    private Child StartSilo(string clusterId, string index, params string[] extra)
+    private ChildProcess StartSilo(string clusterId, string index, params string[] extra)
     {
-        var silo = Child.Matching(["silo", "--cluster", Redis, "--cluster-id", clusterId, "--index", index, "--threads", "1", .. extra]);
-        silo.WaitUntil(s => s.Err.Contains("silo ready:", StringComparison.Ordinal), s_timeout, "silo start");
+        var silo = ChildProcess.Cli(["silo", "--cluster", Redis, "--cluster-id", clusterId, "--index", index, "--threads", "1", .. extra]);
+        silo.WaitFor(s => s.Err.Contains("silo ready:", StringComparison.Ordinal), s_timeout, "silo start");
         return silo;
     }
 

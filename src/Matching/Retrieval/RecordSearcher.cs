@@ -129,12 +129,13 @@ internal sealed class RecordSearcher : IDisposable
         var clauses = new List<ScoredClause>(prepared.Count * IndexSchema.TextFields.Length);
         foreach (var (term, weight, fields) in prepared)
         {
+            var bytes = new BytesRef(term);
             for (var f = 0; f < IndexSchema.TextFields.Length; f++)
             {
                 var boost = _fieldBoosts[IndexSchema.TextFields[f]] * weight;
                 if (boost > 0 && fields[f].DocFreq > 0)
                 {
-                    clauses.Add(new ScoredClause(f, term, boost, fields[f]));
+                    clauses.Add(new ScoredClause(f, term, bytes, boost, fields[f]));
                 }
             }
         }

@@ -5,8 +5,9 @@ using Matching.Indexing;
 
 namespace Matching.Retrieval;
 
-/// <summary>One scored clause of a query: a term in one field, with its boost and looked-up term states.</summary>
-internal readonly record struct ScoredClause(int Field, string Term, float Boost, TermContext States);
+/// <summary>One scored clause of a query: a term (and its UTF-8 bytes) in one field, with its boost and looked-up
+/// term states.</summary>
+internal readonly record struct ScoredClause(int Field, string Term, BytesRef Bytes, float Boost, TermContext States);
 
 /// <summary>BM25 top-k over a disjunction of term clauses, scored term at a time into one accumulator per document.
 /// Gives the scores and the top-k of Lucene's <see cref="BooleanQuery"/> of SHOULD <see cref="TermQuery"/> clauses
@@ -121,7 +122,7 @@ internal sealed class TermAtATimeScorer : IDisposable
         }
 
         var rented = new List<Postings>();
-        float[]?[]? tables = null;
+        using var tables = new ScoreTables(clauses.Count);
         try
         {
             for (var l = 0; l < _leaves.Length; l++)
@@ -165,7 +166,7 @@ internal sealed class TermAtATimeScorer : IDisposable
                         {
                             // Frequency and length byte packed in one code: a table of this clause's score per code
                             // when the list is long enough to repay it (the same float operations, so the same bits).
-                            var table = list.Count >= _settings.PostingsPerTableEntry * ((list.MaxFreq + 1) << 8) ? ScoreTable(weight, list.MaxFreq, lengthNorms, ref tables, c) : null;
+                            var table = list.Count >= _settings.PostingsPerTableEntry * ((list.MaxFreq + 1) << 8) ? tables.For(c, weight, list.MaxFreq, lengthNorms) : null;
                             if (table is not null)
                             {
                                 i = AddFromTable(scores, docBase, docs, codes, table, i, end, windowEnd);
@@ -261,36 +262,8 @@ internal sealed class TermAtATimeScorer : IDisposable
         return i;
     }
 
-    /// <summary>This query's score of a clause for every (frequency, length byte) code up to a frequency, made on
-    /// first use.</summary>
-    private static float[] ScoreTable(float weight, int maxFreq, float[] lengthNorms, ref float[]?[]? tables, int clause)
-    {
-        tables ??= new float[]?[clause + 1];
-        if (tables.Length <= clause)
-        {
-            Array.Resize(ref tables, clause + 1);
-        }
-
-        // The entries depend only on the clause (its weight and the index-wide length table), not the segment, so
-        // a table made for one segment serves the next if it covers that segment's largest frequency.
-        if (tables[clause] is { } made && made.Length >= ((maxFreq + 1) << 8))
-        {
-            return made;
-        }
-
-        var table = new float[(maxFreq + 1) << 8];
-        for (var f = 1; f <= maxFreq; f++)
-        {
-            float freq = f;
-            for (var n = 0; n < 256; n++)
-            {
-                table[(f << 8) | n] = weight * freq / (freq + lengthNorms[n]);
-            }
-        }
-
-        return tables[clause] = table;
-    }
-
+    /// <summary>For the scale benchmark: walks the clauses' postings through Lucene's <see cref="DocsEnum"/> without
+    /// scoring (what decoding alone costs) and counts them.</summary>
     internal long CountPostings(IReadOnlyList<ScoredClause> clauses, bool freqs)
     {
         long n = 0;
@@ -306,7 +279,7 @@ internal sealed class TermAtATimeScorer : IDisposable
                 }
 
                 var termsEnum = leaf.AtomicReader.GetTerms(_fields[clause.Field])!.GetEnumerator();
-                termsEnum.SeekExact(new BytesRef(clause.Term), state);
+                termsEnum.SeekExact(clause.Bytes, state);
                 docs = termsEnum.Docs(leaf.AtomicReader.LiveDocs, docs, freqs ? DocsFlags.FREQS : DocsFlags.NONE);
                 while (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
                 {
@@ -342,7 +315,7 @@ internal sealed class TermAtATimeScorer : IDisposable
             return null;
         }
 
-        termsEnum.SeekExact(new BytesRef(clause.Term), state);
+        termsEnum.SeekExact(clause.Bytes, state);
         var docsEnum = termsEnum.Docs(live, null, DocsFlags.FREQS);
         var docs = new List<int>(clause.States.DocFreq);
         var freqs = new List<int>(clause.States.DocFreq);
@@ -383,7 +356,7 @@ internal sealed class TermAtATimeScorer : IDisposable
     /// <summary>A short list decoded into pooled arrays for this query (returned by the caller).</summary>
     private static Postings Decode(TermsEnum termsEnum, ScoredClause clause, TermState state, IBits? live, List<Postings> rented)
     {
-        termsEnum.SeekExact(new BytesRef(clause.Term), state);
+        termsEnum.SeekExact(clause.Bytes, state);
         var docsEnum = termsEnum.Docs(live, null, DocsFlags.FREQS);
         var capacity = Math.Max(1, clause.States.DocFreq);
         var docs = System.Buffers.ArrayPool<int>.Shared.Rent(capacity);
@@ -481,4 +454,54 @@ internal sealed record ScorerSettings
     /// <summary>A kept list is scored through a per-query table of its (frequency, length byte) scores when it has
     /// at least this many postings per table entry (the table costs a division an entry).</summary>
     public int PostingsPerTableEntry { get; init; } = 4;
+}
+
+/// <summary>One query's score tables: per clause, its score for every (frequency, length byte) code up to a
+/// frequency, made on first use and pooled (a query makes hundreds of them).</summary>
+internal sealed class ScoreTables(int clauses) : IDisposable
+{
+    private readonly float[]?[] _tables = new float[]?[clauses];
+    private readonly int[] _maxFreqs = new int[clauses];
+
+    /// <summary>The table of a clause covering frequencies up to <paramref name="maxFreq"/>.</summary>
+    /// <remarks>The entries depend only on the clause (its weight and the index-wide length table), not the segment,
+    /// so a table made for one segment serves the next if it covers that segment's largest frequency. Each entry is
+    /// computed with the float operations of the scoring loop, so a looked-up score has the same bits.</remarks>
+    public float[] For(int clause, float weight, int maxFreq, float[] lengthNorms)
+    {
+        if (_tables[clause] is { } made && _maxFreqs[clause] >= maxFreq)
+        {
+            return made;
+        }
+
+        if (_tables[clause] is { } smaller)
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(smaller);
+        }
+
+        var table = System.Buffers.ArrayPool<float>.Shared.Rent((maxFreq + 1) << 8);
+        for (var f = 1; f <= maxFreq; f++)
+        {
+            float freq = f;
+            for (var n = 0; n < 256; n++)
+            {
+                table[(f << 8) | n] = weight * freq / (freq + lengthNorms[n]);
+            }
+        }
+
+        _maxFreqs[clause] = maxFreq;
+        return _tables[clause] = table;
+    }
+
+    public void Dispose()
+    {
+        for (var i = 0; i < _tables.Length; i++)
+        {
+            if (_tables[i] is { } table)
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(table);
+                _tables[i] = null;
+            }
+        }
+    }
 }

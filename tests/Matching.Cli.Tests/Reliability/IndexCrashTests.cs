@@ -73,7 +73,7 @@ public sealed class IndexCrashTests
         foreach (var point in points)
         {
             var filesBefore = Files(achievementsDir);
-            using var child = ChildCli.Start(update);
+            using var child = ChildProcess.Cli(update);
             long? start = null;
             var newFiles = Array.Empty<string>();
             bool Reached()
@@ -121,7 +121,7 @@ public sealed class IndexCrashTests
         }
 
         Assert.That(locksLeft, Is.GreaterThan(0), "no kill left a write.lock behind, so lock release was not exercised");
-        using var last = ChildCli.Start(update);
+        using var last = ChildProcess.Cli(update);
         var completed = last.WaitForExit(s_timeout);
 
         Assert.That(completed.ExitCode, Is.EqualTo(0), completed.Err);

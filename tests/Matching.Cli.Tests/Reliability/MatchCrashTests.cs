@@ -48,7 +48,7 @@ public sealed partial class MatchCrashTests
 
         var random = new Random(20261129);
         var early = TimeSpan.FromSeconds(0.3 + (1.2 * random.NextDouble()));
-        var kills = new List<(string Name, Func<ChildCli, HashSet<string>, bool> Reached)>
+        var kills = new List<(string Name, Func<ChildProcess, HashSet<string>, bool> Reached)>
         {
             ($"starting or matching, {early.TotalSeconds:F2} s in", (child, _) => child.Elapsed >= early),
         };
@@ -71,7 +71,7 @@ public sealed partial class MatchCrashTests
         foreach (var (name, reached) in kills)
         {
             var hiddenBefore = Hidden(output);
-            using var child = ChildCli.Start(Run(output, 5));
+            using var child = ChildProcess.Cli(Run(output, 5));
             var placed = child.WaitUntil(() => reached(child, hiddenBefore), s_timeout);
             var killed = child.Kill();
             Assert.That(placed && killed, Is.True, $"kill '{name}' was not placed (child ended first: {!killed}): {child.Err}");
@@ -87,7 +87,7 @@ public sealed partial class MatchCrashTests
                 $"{Hidden(output).Count} hidden temporaries in the folder");
         }
 
-        using var last = ChildCli.Start(Run(output, 5));
+        using var last = ChildProcess.Cli(Run(output, 5));
         var completed = last.WaitForExit(s_timeout);
 
         Assert.That(completed.ExitCode, Is.EqualTo(0), completed.Err);

@@ -2,18 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Matching.Cli.Tests.Reliability;
+namespace Matching.Testing;
 
-/// <summary>The real <c>matching</c> command in a child process (<c>dotnet Matching.Cli.dll …</c> from the test's own
-/// output folder), so it can be killed with SIGKILL where an in-process run could only be cancelled.</summary>
-internal sealed class ChildCli : IDisposable
+/// <summary>What a run of the command line printed, and its exit code.</summary>
+internal sealed record CliResult(int ExitCode, string Out, string Err);
+
+/// <summary>A child process whose output is collected line by line and which can be killed with SIGKILL: the real
+/// <c>matching</c> command (<c>dotnet Matching.Cli.dll …</c> from the test's own output folder), where an in-process
+/// run could only be cancelled, or a helper program such as <c>redis-server</c>. Shared by the CLI and cluster tests
+/// (linked into both projects).</summary>
+internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly StringBuilder _out = new();
     private readonly StringBuilder _err = new();
 
-    private ChildCli(Process process)
+    private ChildProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Append(_out, e.Data);
@@ -22,21 +27,24 @@ internal sealed class ChildCli : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static ChildCli Start(params string[] args)
+    /// <summary>The <c>matching</c> command with <paramref name="args"/>.</summary>
+    public static ChildProcess Cli(params string[] args) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Matching.Cli.dll"), .. args]);
+
+    public static ChildProcess Start(string program, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Matching.Cli.dll"));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        return new ChildCli(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start"));
     }
 
     public int Id => _process.Id;
