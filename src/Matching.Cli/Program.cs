@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Matching.Cli.Commands;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli;
 

@@ -257,7 +257,7 @@ public sealed class ClusterConnection : IDisposable
 
 /// <summary>The cluster cannot do the run: Redis or the silos cannot be reached, no silo serves the run's replica,
 /// or a batch failed on every silo.</summary>
-public sealed class ClusterException : Exception
+public sealed class ClusterException : MatchingException
 {
     /// <summary>Creates the exception.</summary>
     public ClusterException(string message) : base(message)

@@ -1,3 +1,4 @@
+using Matching.Ingestion;
 namespace Matching.Cli.Tests;
 
 /// <summary>Runs the real command line in-process and captures what it printed.</summary>

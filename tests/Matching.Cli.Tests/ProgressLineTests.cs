@@ -1,5 +1,6 @@
 using Matching.Cli.Commands;
 using Matching.Engine;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli.Tests;
 

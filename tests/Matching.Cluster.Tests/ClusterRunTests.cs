@@ -1,3 +1,4 @@
+using Matching.Ingestion;
 namespace Matching.Cluster.Tests;
 
 /// <summary>Real silo processes (<c>matching silo</c>) on a private Redis, and <c>matching match --cluster</c> against

@@ -6,10 +6,10 @@ namespace Matching.Tests;
 internal static class SampleEvent
 {
     private static readonly Lazy<IReadOnlyList<Achievement>> s_achievements = new(() =>
-        RecordReader.ReadAchievements(Matching.SampleEvent.AchievementsCsv).Records);
+        RecordReader.ReadAchievements(Matching.Ingestion.SampleEvent.AchievementsCsv).Records);
 
     private static readonly Lazy<IReadOnlyList<Demand>> s_demands = new(() =>
-        RecordReader.ReadDemands(Matching.SampleEvent.DemandsCsv).Records);
+        RecordReader.ReadDemands(Matching.Ingestion.SampleEvent.DemandsCsv).Records);
 
     public static IReadOnlyList<Achievement> Achievements => s_achievements.Value;
 

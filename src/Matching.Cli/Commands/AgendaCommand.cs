@@ -3,6 +3,8 @@ using System.Globalization;
 using Matching.Aggregation;
 using Matching.Reporting;
 using Matching.Scheduling;
+using Matching.Cli.Hosting;
+using Matching.Ingestion;
 
 namespace Matching.Cli.Commands;
 
@@ -35,7 +37,7 @@ internal static class AgendaCommand
 
             pairsPath ??= Path.Combine(fromDir!, EventOutputWriter.PairsFile);
             var requests = PairListReader.Read(pairsPath);
-            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? EventOutputWriter.ReadCapacities(capacityPath) : [];
+            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? CapacityReader.Read(capacityPath) : [];
             if (parse.GetValue(defaultCapacity) < 0)
             {
                 throw new UsageException("--default-capacity must not be negative");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Matching.Engine;
 using Matching.Ranking;
 using Matching.Reporting;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli.Commands;
 
@@ -13,12 +14,7 @@ internal static class EvaluateCommand
     public static Command Create(CommandHost host)
     {
         var ranking = new RankingOptions();
-        var model = new Option<string>("--model")
-        {
-            Description = "Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model.",
-            DefaultValueFactory = _ => "default",
-            HelpName = "FILE|none",
-        };
+        var model = CommonOptions.Model("Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model.");
         var runOut = new Option<string?>("--run-out") { Description = "Write the final (reranked, if a model is used) TREC run here.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
         var threads = CommonOptions.Threads("Query threads (retrieval and features); the metrics do not depend on it.");
@@ -33,13 +29,13 @@ internal static class EvaluateCommand
         command.SetAction(parse => host.Execute(() =>
         {
             var data = ranking.Read(parse, host);
-            var ranker = LoadModel(parse.GetValue(model)!, host);
+            var ranker = host.LoadModel(parse.GetValue(model)!);
             host.Log($"evaluating {(ranker is null ? "BM25" : "BM25 and the reranker")} on {data.Demands.Count} demands");
             var result = RankerWorkflow.Evaluate(data, ranker, parse.GetValue(threads));
 
             if (parse.GetValue(runOut) is { } runPath)
             {
-                MatchOutputWriter.WriteRun(runPath, result.Run, ranker is null ? MatchOutputWriter.RunTag : MatchOutputWriter.RerankedRunTag);
+                EventOutputWriter.WriteRun(runPath, result.Run, reranked: ranker is not null);
                 host.Log($"wrote {Path.GetFullPath(runPath)}");
             }
 
@@ -70,25 +66,6 @@ internal static class EvaluateCommand
         }));
         return command;
     }
-
-    /// <summary>"none" → no model; "default" → the shipped model; otherwise a path.</summary>
-    public static RankerModel? LoadModel(string value, CommandHost host)
-    {
-        if (ModelPath(value) is not { } path)
-        {
-            return null;
-        }
-
-        var model = RankerModel.Load(path);
-        host.Log($"ranker: {path} ({model.Metadata.Trainer}, {model.TreeCount} trees, features {model.Metadata.FeatureHash})");
-        return model;
-    }
-
-    /// <summary>The model file a <c>--model</c> value names: null for <c>none</c>, the shipped model for <c>default</c>.</summary>
-    public static string? ModelPath(string value) =>
-        value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
-        : value.Equals("default", StringComparison.OrdinalIgnoreCase) ? RankerModel.DefaultPath
-        : value;
 
     internal static Dictionary<string, double> Metrics(RankingScores scores) => scores.Judged is { } j
         ? new() { ["mrr"] = Math.Round(j.Mrr, 6), ["ndcg"] = Math.Round(j.Ndcg, 6), ["p@1"] = Math.Round(j.P1, 6) }

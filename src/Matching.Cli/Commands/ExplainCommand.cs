@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Matching.Engine;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class ExplainCommand
         var achievementId = new Option<string>("--achievement") { Description = "Achievement id.", Required = true, HelpName = "ID" };
         var achievements = CommonOptions.Achievements("Achievements file (default: the sample event).");
         var demands = CommonOptions.Demands("Demands file (default: the sample event).");
-        var model = new Option<string>("--model") { Description = "Reranker zip, or none. Default: the shipped model.", DefaultValueFactory = _ => "default", HelpName = "FILE|none" };
+        var model = CommonOptions.Model("Reranker zip, or none. Default: the shipped model.");
         var analyzer = CommonOptions.Analyzer();
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
@@ -26,8 +27,8 @@ internal static class ExplainCommand
 
         command.SetAction(parse => host.Execute(() =>
         {
-            var achievementsPath = parse.GetValue(achievements) ?? Path.Combine(MatchCommand.SampleDirectory, "achievements.csv");
-            var demandsPath = parse.GetValue(demands) ?? Path.Combine(MatchCommand.SampleDirectory, "demands.csv");
+            var achievementsPath = parse.GetValue(achievements) ?? CommandHost.SampleFile("achievements.csv");
+            var demandsPath = parse.GetValue(demands) ?? CommandHost.SampleFile("demands.csv");
             var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), "fail");
             var achievementList = host.ReadAchievements(achievementsPath, readOptions);
             var demandList = host.ReadDemands(demandsPath, readOptions);
@@ -39,9 +40,9 @@ internal static class ExplainCommand
             using var engine = MatchingEngine.Create(achievementList, demandList, new EngineOptions
             {
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
-                Ranker = EvaluateCommand.LoadModel(parse.GetValue(model)!, host),
+                Ranker = host.LoadModel(parse.GetValue(model)!),
             });
-            var x = EventPlanner.Explain(engine, demand, achievement);
+            var x = engine.Explain(demand, achievement);
             var o = host.Out;
             o.WriteLine($"需求 demand       {demand.Id}  {demand.Title}  ({demand.Organization})");
             o.WriteLine($"成果 achievement  {achievement.Id}  {achievement.Title}  ({achievement.Organization})");

@@ -2,6 +2,8 @@ using System.Collections.ObjectModel;
 using System.CommandLine;
 using Matching.Engine;
 using Matching.Ingestion;
+using Matching.Cli.Hosting;
+using Matching.Indexing;
 
 namespace Matching.Cli.Commands;
 

@@ -4,14 +4,14 @@ using Matching.Aggregation;
 using Matching.Engine;
 using Matching.Reporting;
 using Matching.Scheduling;
+using Matching.Cli.Hosting;
+using Matching.Ingestion;
 
 namespace Matching.Cli.Commands;
 
 /// <summary><c>matching match</c>: recommendations both ways, university–enterprise pairs, agenda and report.</summary>
 internal static class MatchCommand
 {
-    public static string SampleDirectory => SampleEvent.Directory;
-
     public static Command Create(CommandHost host)
     {
         var achievements = CommonOptions.Achievements("Achievements file (.csv, .tsv, .jsonl or .xlsx). With neither input given, the embedded sample event is used.");
@@ -23,12 +23,7 @@ internal static class MatchCommand
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
         var onBadRow = CommonOptions.OnBadRow();
-        var model = new Option<string>("--model")
-        {
-            Description = "Reranker: a model zip, or none for BM25 order. Default: the shipped model.",
-            DefaultValueFactory = _ => "default",
-            HelpName = "FILE|none",
-        };
+        var model = CommonOptions.Model("Reranker: a model zip, or none for BM25 order. Default: the shipped model.");
         var options = new Option<string?>("--options") { Description = "Event rules (JSON): title, hard filters, soft preferences, pair filters, agenda shape. See the README.", HelpName = "FILE" };
         var capacityFile = new Option<string?>("--capacity-file") { Description = "CSV organization,capacity,unavailable_slots for the agenda.", HelpName = "FILE" };
         var slots = new Option<int?>("--slots") { Description = "Agenda slots (overrides the options file; default 8).", HelpName = "N" };
@@ -71,9 +66,9 @@ internal static class MatchCommand
             var demandsPath = parse.GetValue(demands);
             if (achievementsPath is null && demandsPath is null)
             {
-                achievementsPath = Path.Combine(SampleDirectory, "achievements.csv");
-                demandsPath = Path.Combine(SampleDirectory, "demands.csv");
-                host.Log($"no inputs given: using the embedded sample event in {SampleDirectory}");
+                achievementsPath = CommandHost.SampleFile("achievements.csv");
+                demandsPath = CommandHost.SampleFile("demands.csv");
+                host.Log($"no inputs given: using the embedded sample event in {SampleEvent.Directory}");
             }
             else if (achievementsPath is null || demandsPath is null)
             {
@@ -82,12 +77,12 @@ internal static class MatchCommand
 
             var eventOptions = parse.GetValue(options) is { } optionsPath ? EventOptions.Load(optionsPath) : new EventOptions();
             eventOptions = WithAgendaOverrides(eventOptions, parse.GetValue(slots), parse.GetValue(tables), parse.GetValue(defaultCapacity), parse.GetValue(noAgenda));
-            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? EventOutputWriter.ReadCapacities(capacityPath) : [];
+            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? CapacityReader.Read(capacityPath) : [];
 
             var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
             var achievementList = host.ReadAchievements(achievementsPath, readOptions);
             var demandList = host.ReadDemands(demandsPath, readOptions);
-            var ranker = EvaluateCommand.LoadModel(parse.GetValue(model)!, host);
+            var ranker = host.LoadModel(parse.GetValue(model)!);
             var engineOptions = new EngineOptions
             {
                 IndexPath = parse.GetValue(index),
@@ -149,7 +144,7 @@ internal static class MatchCommand
             return options;
         }
 
-        var agenda = options.Agenda ?? new AgendaSettings();
+        var agenda = options.Agenda ?? new AgendaOptions();
         agenda = agenda with
         {
             Slots = slots ?? agenda.Slots,

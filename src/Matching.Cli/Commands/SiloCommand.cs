@@ -4,6 +4,7 @@ using System.Net;
 using Matching.Cluster;
 using Matching.Engine;
 using Microsoft.Extensions.Hosting;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli.Commands;
 
@@ -21,12 +22,7 @@ internal static class SiloCommand
             Required = true,
             HelpName = "DIR",
         };
-        var model = new Option<string>("--model")
-        {
-            Description = "Reranker: a model zip, or none. Must be the coordinator's (compared by hash). Default: the shipped model.",
-            DefaultValueFactory = _ => "default",
-            HelpName = "FILE|none",
-        };
+        var model = CommonOptions.Model("Reranker: a model zip, or none. Must be the coordinator's (compared by hash). Default: the shipped model.");
         var analyzer = CommonOptions.Analyzer();
         var address = new Option<string>("--host")
         {
@@ -50,12 +46,10 @@ internal static class SiloCommand
             Description = "Orleans log level on stderr: warning (default), information, debug, error.",
             DefaultValueFactory = _ => "warning",
         }.AcceptOnlyFromAmong("error", "warning", "information", "debug");
-        // For tests: makes every batch slower so a run is long enough to kill a silo in the middle of it.
-        var testDelay = new Option<int>("--test-delay-ms") { Hidden = true };
 
         var command = new Command("silo", "Join an Orleans cluster (Redis membership) as a silo that runs batches of `match --cluster` on its own read-only copy of the index. Runs until stopped (Ctrl+C or SIGTERM).")
         {
-            cluster, clusterId, index, model, analyzer, inMemory, address, siloPort, gatewayPort, threads, probeTimeout, missedProbes, logLevel, testDelay,
+            cluster, clusterId, index, model, analyzer, inMemory, address, siloPort, gatewayPort, threads, probeTimeout, missedProbes, logLevel,
         };
 
         command.SetAction(parse => host.Execute(() =>
@@ -73,7 +67,7 @@ internal static class SiloCommand
             }
 
             var modelValue = parse.GetValue(model)!;
-            var ranker = EvaluateCommand.LoadModel(modelValue, host);
+            var ranker = host.LoadModel(modelValue);
             var engineOptions = new EngineOptions
             {
                 IndexPath = indexPath,
@@ -92,15 +86,14 @@ internal static class SiloCommand
                 host.Log($"loaded {engine.AchievementCount} achievements and {engine.DemandCount} demands into memory");
             }
 
-            var identity = Replicas.Of(engine, EvaluateCommand.ModelPath(modelValue));
+            var identity = Replicas.Of(engine, CommandHost.ModelPath(modelValue));
             // Build the feature profiles now, not in the first batch.
             if (engine.Demands().FirstOrDefault() is { } warmUp)
             {
                 engine.RankDemand(warmUp, 1);
             }
 
-            using var replica = new ReplicaService(engine, identity, parse.GetValue(threads), line => host.Log("silo: " + line),
-                TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(testDelay))));
+            using var replica = new ReplicaService(engine, identity, parse.GetValue(threads), line => host.Log("silo: " + line));
             using var silo = ClusterHosting.BuildSilo(settings, new SiloEndpoint
             {
                 Advertised = advertised,
@@ -159,7 +152,7 @@ internal static class SiloCommand
             }
 
             var settings = Settings(address, parse.GetValue(ClusterId)!, 1, 2);
-            var identity = Replicas.Of(engine, EvaluateCommand.ModelPath(modelValue));
+            var identity = Replicas.Of(engine, CommandHost.ModelPath(modelValue));
             host.Log($"cluster: this run needs replica {identity}");
             var options = new ClusterRunOptions
             {

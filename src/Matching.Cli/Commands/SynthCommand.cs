@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Matching.Evaluation;
 using Matching.Ingestion;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli.Commands;
 

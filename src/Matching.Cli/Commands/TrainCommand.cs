@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Matching.Engine;
 using Matching.Ranking;
+using Matching.Cli.Hosting;
 
 namespace Matching.Cli.Commands;
 

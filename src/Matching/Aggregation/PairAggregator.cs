@@ -1,4 +1,3 @@
-using Matching.Engine;
 using Matching.Features;
 
 namespace Matching.Aggregation;
@@ -13,7 +12,7 @@ namespace Matching.Aggregation;
 /// strength s₁ ≥ s₂ ≥ …, and score s₁ + ½s₂ + ¼s₃ + …: the best match counts fully, further ones add
 /// evidence with diminishing weight, so one excellent match beats many weak ones.</para>
 /// </remarks>
-public static class PairAggregator
+internal static class PairAggregator
 {
     /// <summary>Weight of each further evidence pair relative to the previous one.</summary>
     public const double Decay = 0.5;
@@ -26,28 +25,31 @@ public static class PairAggregator
         reranked ? 1 / (1 + Math.Exp(-score)) : bestBm25 > 0 ? Math.Clamp(score / bestBm25, 0, 1) : 0;
 
     /// <summary>Strength bonus of a pair from the soft preferences.</summary>
-    public static double Bonus(Demand demand, Achievement achievement, EventOptions options)
+    /// <param name="demand">The demand.</param>
+    /// <param name="achievement">The achievement.</param>
+    /// <param name="preferences">The bonuses.</param>
+    /// <param name="hostRegion">The event's host region (province), or empty.</param>
+    public static double Bonus(Demand demand, Achievement achievement, SoftPreferences preferences, string hostRegion)
     {
         var bonus = 0.0;
         var demandRegion = Metadata.Region(demand.Region);
         var achievementRegion = Metadata.Region(achievement.Region);
         if (demandRegion.Length > 0 && demandRegion == achievementRegion)
         {
-            bonus += options.SoftPreferences.SameProvince;
+            bonus += preferences.SameProvince;
         }
 
-        if (options.HostRegion.Length > 0 && achievementRegion.Length > 0 && achievementRegion == Metadata.Region(options.HostRegion))
+        if (hostRegion.Length > 0 && achievementRegion.Length > 0 && achievementRegion == Metadata.Region(hostRegion))
         {
-            bonus += options.SoftPreferences.HostRegion;
+            bonus += preferences.HostRegion;
         }
 
         return bonus;
     }
 
     /// <summary>Whether the hard filters allow recommending <paramref name="achievement"/> for <paramref name="demand"/>.</summary>
-    public static bool Allows(Demand demand, Achievement achievement, EventOptions options)
+    public static bool Allows(Demand demand, Achievement achievement, HardFilters filters)
     {
-        var filters = options.HardFilters;
         if (filters.MaturityAtLeastRequired)
         {
             var required = Metadata.MaturityLevel(demand.RequiredMaturity);
@@ -64,7 +66,7 @@ public static class PairAggregator
             return false;
         }
 
-        if (InsistsOnRegion(demand, options))
+        if (InsistsOnRegion(demand, filters))
         {
             var region = Metadata.Region(demand.Region);
             return region.Length == 0 || Metadata.Region(achievement.Region) == region;
@@ -76,17 +78,16 @@ public static class PairAggregator
     private static readonly string[] s_insistColumns = ["限本地", "限定地区", "地区限定", "仅限本省", "region_required"];
     private static readonly string[] s_yes = ["是", "yes", "y", "true", "1", "限", "必须"];
 
-    private static bool InsistsOnRegion(Demand demand, EventOptions options) =>
-        options.HardFilters.SameRegionRequiredFor.Contains(demand.Id)
+    private static bool InsistsOnRegion(Demand demand, HardFilters filters) =>
+        filters.SameRegionRequiredFor.Contains(demand.Id)
         || demand.Extra.Any(kv => s_insistColumns.Contains(kv.Key.Trim(), StringComparer.OrdinalIgnoreCase)
             && s_yes.Contains(kv.Value.Trim(), StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Aggregates recommendations (demand → achievements, strengths already final) into pairs, best first.</summary>
     public static IReadOnlyList<PairScore> Aggregate(
         IEnumerable<(Demand Demand, Achievement Achievement, int Rank, double Strength)> recommendations,
-        EventOptions options)
+        PairFilters filters)
     {
-        var filters = options.Filters;
         var best = new Dictionary<(string, string), (Demand Demand, Achievement Achievement, int Rank, double Strength)>();
         foreach (var r in recommendations)
         {

@@ -1,5 +1,4 @@
 using Lucene.Net.Store;
-using Matching.Evaluation;
 using Matching.Features;
 using Matching.Indexing;
 using Matching.Ingestion;
@@ -13,14 +12,6 @@ namespace Matching.Engine;
 /// <param name="Achievements">Counts for the achievement index.</param>
 /// <param name="Demands">Counts for the demand index.</param>
 public sealed record IndexReport(IndexCounts Achievements, IndexCounts Demands);
-
-/// <summary>Counts of one index update.</summary>
-/// <param name="Added">New ids.</param>
-/// <param name="Updated">Ids whose record changed and was replaced.</param>
-/// <param name="Unchanged">Ids whose record was identical and skipped.</param>
-/// <param name="Deleted">Ids removed by pruning.</param>
-/// <param name="Total">Records in the index after the update.</param>
-public sealed record IndexCounts(int Added, int Updated, int Unchanged, int Deleted, int Total);
 
 /// <summary>Indexes achievements and demands and retrieves the best matches in both directions.</summary>
 /// <remarks>Thread-safe: any number of threads may match while records are added, updated or removed. Each
@@ -83,7 +74,7 @@ public sealed partial class MatchingEngine : IDisposable
             achievements.Select(IndexedRecord.From), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         var d = IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer,
             demands.Select(IndexedRecord.From), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
-        return new IndexReport(Counts(a), Counts(d));
+        return new IndexReport(a, d);
     }
 
     /// <summary>Creates an engine over the given records: in memory, or, with an
@@ -150,8 +141,19 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>The best achievements for a demand with a full explanation of each (matched terms, highlighted
     /// passages, the features that moved its score).</summary>
-    public IReadOnlyList<PairExplanation> MatchDemandExplained(Demand demand, int topK = 10) =>
-        EventPlanner.Explain(this, demand, [.. RankDemand(demand, topK).Select(c => FindAchievement(c.Id)).OfType<Achievement>()]);
+    public IReadOnlyList<PairExplanation> MatchDemandExplained(Demand demand, int topK = 10)
+    {
+        using var explanations = new PairExplanations(this);
+        return explanations.TopForDemand(demand, topK);
+    }
+
+    /// <summary>Explains any demand–achievement pair, recommended or not: rank, scores, matched terms,
+    /// highlighted passages and the features that moved the score.</summary>
+    public PairExplanation Explain(Demand demand, Achievement achievement)
+    {
+        using var explanations = new PairExplanations(this);
+        return explanations.ForDemand(demand, [achievement])[0];
+    }
 
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
@@ -252,24 +254,13 @@ public sealed partial class MatchingEngine : IDisposable
     /// <summary>Every indexed demand, in id order (a consistent copy taken when called).</summary>
     public IEnumerable<Demand> Demands() => Read(s => s.Demands.AllSources().ToList()).Select(IndexedRecord.ToDemand);
 
-    /// <summary>Runs every demand and every achievement as a query (top <paramref name="topK"/> each).</summary>
-    public BatchMatches MatchAll(IEnumerable<Demand> demands, IEnumerable<Achievement> achievements, int topK = 10) =>
-        BatchMatcher.MatchAll(this, demands, achievements, topK);
-
-    /// <summary>Retrieves the top <paramref name="depth"/> achievements for every demand with a relevant
-    /// judgment and scores the ranking (MRR@10, nDCG@10, Recall@10, Recall@100).</summary>
-    public EvaluationResult Evaluate(IReadOnlyList<Demand> demands, IReadOnlyList<Judgment> judgments, int depth = 100) =>
-        RetrievalEvaluator.Evaluate(this, demands, judgments, depth);
-
-    private static IndexCounts Counts(IndexUpdateStats s) => new(s.Added, s.Updated, s.Unchanged, s.Deleted, s.Total);
-
     private IndexCounts Write(RecordKind kind, IEnumerable<IndexedRecord> records, HashSet<string>? remove)
     {
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var directory = kind == RecordKind.Achievements ? _achievementDirectory : _demandDirectory;
-            IndexUpdateStats stats;
+            IndexCounts stats;
             if (remove is null)
             {
                 stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records, verifyChecksums: false, threads: _options.IndexThreads);
@@ -288,7 +279,7 @@ public sealed partial class MatchingEngine : IDisposable
             var previous = _snapshot;
             _snapshot = OpenSnapshot(verifyChecksums: false);
             previous.Release();
-            return Counts(stats);
+            return stats;
         }
     }
 

@@ -7,6 +7,7 @@ using Matching.Features;
 using Matching.Ingestion;
 using Matching.Ranking;
 using Matching.Text;
+using Matching.Retrieval;
 
 namespace Matching.Engine;
 
@@ -215,7 +216,7 @@ public static class RankerWorkflow
             try
             {
                 var space = FeatureSpace.Build(data.Achievements, data.Demands);
-                var dataset = new RankingDataset(engine, space, data.Demands, data.Judgments, new CandidateOptions
+                var dataset = new RankingDataset(engine.RetrieveForDemand, space, data.Demands, data.Judgments, new CandidateOptions
                 {
                     Depth = data.Depth,
                     Run = data.Candidates,

@@ -7,7 +7,13 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 namespace Matching.Indexing;
 
 /// <summary>What an index update did.</summary>
-internal sealed record IndexUpdateStats(int Added, int Updated, int Unchanged, int Deleted, int Total);
+/// <summary>Counts of one index update.</summary>
+/// <param name="Added">New ids.</param>
+/// <param name="Updated">Ids whose record changed and was replaced.</param>
+/// <param name="Unchanged">Ids whose record was identical and skipped.</param>
+/// <param name="Deleted">Ids removed by pruning.</param>
+/// <param name="Total">Records in the index after the update.</param>
+public sealed record IndexCounts(int Added, int Updated, int Unchanged, int Deleted, int Total);
 
 /// <summary>Builds or incrementally updates an index of one record kind, ending in exactly one commit.</summary>
 /// <remarks>Records are matched by id: new ids are added, changed records replaced, unchanged ones skipped;
@@ -27,7 +33,7 @@ internal static class IndexBuilder
     /// <summary>Updates the index with <paramref name="records"/> (read lazily, one at a time) in one commit.</summary>
     /// <remarks>With <paramref name="verifyChecksums"/> every file of an existing on-disk index is verified before
     /// anything is appended, so a damaged index is reported rather than extended (a sequential read of the index).</remarks>
-    public static IndexUpdateStats Update(
+    public static IndexCounts Update(
         LuceneDirectory directory,
         RecordKind kind,
         AnalyzerKind analyzerKind,
@@ -337,14 +343,14 @@ internal sealed class IndexUpdate : IDisposable
     }
 
     /// <summary>Makes the update visible (one Lucene commit) and closes the writer.</summary>
-    public IndexUpdateStats Commit()
+    public IndexCounts Commit()
     {
         PrepareCommit();
         _writer.Commit();
         _committed = true;
         var total = _writer.NumDocs;
         Dispose();
-        return new IndexUpdateStats(_added, _updated, _unchanged, _deleted, total);
+        return new IndexCounts(_added, _updated, _unchanged, _deleted, total);
     }
 
     /// <summary>Closes the writer; an update not committed is rolled back, leaving the previous commit as it was.</summary>

@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Matching.Features;
 using Matching.Text;
+using Matching.Ingestion;
 
 namespace Matching.Ranking;
 

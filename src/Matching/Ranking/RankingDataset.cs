@@ -1,6 +1,6 @@
-using Matching.Engine;
 using Matching.Features;
 using Matching.Ingestion;
+using Matching.Retrieval;
 
 namespace Matching.Ranking;
 
@@ -18,19 +18,22 @@ internal sealed class CandidateOptions
     public string? ExcludeSelfPrefix { get; init; }
 }
 
+/// <summary>BM25 candidates of a demand: the top <c>depth</c>, never the achievement with id <c>excludeId</c>.</summary>
+internal delegate IReadOnlyList<Candidate> DemandRetriever(Demand demand, int depth, string? excludeId);
+
 /// <summary>Builds ranking groups (candidate lists with features and grades) from records and judgments.</summary>
 internal sealed class RankingDataset
 {
-    private readonly MatchingEngine _engine;
+    private readonly DemandRetriever _retrieve;
     private readonly FeatureSpace _space;
     private readonly Dictionary<string, Dictionary<string, int>> _grades;
     private readonly IReadOnlyList<Demand> _demands;
     private readonly CandidateOptions _options;
     private readonly Dictionary<string, List<string>>? _runLists;
 
-    public RankingDataset(MatchingEngine engine, FeatureSpace space, IReadOnlyList<Demand> demands, IReadOnlyList<Judgment> judgments, CandidateOptions options)
+    public RankingDataset(DemandRetriever retrieve, FeatureSpace space, IReadOnlyList<Demand> demands, IReadOnlyList<Judgment> judgments, CandidateOptions options)
     {
-        _engine = engine;
+        _retrieve = retrieve;
         _space = space;
         _demands = demands;
         _options = options;
@@ -84,7 +87,7 @@ internal sealed class RankingDataset
         }
         else
         {
-            list = [.. _engine.RetrieveForDemand(demand, _options.Depth, SelfOf(demand.Id)).Select(c => c.Id)];
+            list = [.. _retrieve(demand, _options.Depth, SelfOf(demand.Id)).Select(c => c.Id)];
         }
 
         if (judgedOnly)

@@ -1,4 +1,4 @@
-using Matching.Engine;
+using Matching.Retrieval;
 using Matching.Scheduling;
 
 namespace Matching.Reporting;
@@ -29,9 +29,10 @@ public static class EventOutputWriter
     /// <summary>The agenda workbook <c>matching agenda</c> writes.</summary>
     public const string AgendaWorkbookFile = "agenda.xlsx";
 
-    /// <summary>Reads a capacity CSV (<c>organization,capacity,unavailable_slots</c>; Chinese headers too).</summary>
-    /// <exception cref="InputFormatException">A bad number, negative capacity, duplicate organisation or slot &lt; 1.</exception>
-    public static IReadOnlyList<OrganizationCapacity> ReadCapacities(string path) => CapacityReader.Read(path);
+    /// <summary>Writes a ranking as a TREC run file (atomically): <c>query_id Q0 doc_id rank score tag</c>, tagged
+    /// <c>matching-reranked</c> or <c>matching-bm25</c>.</summary>
+    public static void WriteRun(string path, IEnumerable<QueryMatches> matches, bool reranked) =>
+        MatchOutputWriter.WriteRun(path, matches, reranked ? MatchOutputWriter.RerankedRunTag : MatchOutputWriter.RunTag);
 
     /// <summary>Writes an agenda alone (by slot, by organisation, workbook) into <paramref name="outDirectory"/>, all or nothing.</summary>
     public static IReadOnlyList<string> WriteAgenda(string outDirectory, Agenda agenda)
@@ -61,13 +62,13 @@ public static class EventOutputWriter
             result.AchievementQueries));
 
         var report = result.Report;
-        output.WriteText(PairsFile, writer => MatchOutputWriter.WriteCsv(writer,
+        output.WriteText(PairsFile, writer => CsvTable.Write(writer,
             ["rank", "university", "enterprise", "score", "evidence_count", "evidence"],
             report.Pairs.Select((p, i) => new[]
             {
-                MatchOutputWriter.Int(i + 1), p.University, p.Enterprise, MatchOutputWriter.Score(p.Score),
-                MatchOutputWriter.Int(p.Evidence.Count),
-                string.Join("; ", p.Evidence.Select(e => $"{e.DemandId}→{e.AchievementId} {MatchOutputWriter.Score(e.Strength)}")),
+                CsvTable.Int(i + 1), p.University, p.Enterprise, CsvTable.Score(p.Score),
+                CsvTable.Int(p.Evidence.Count),
+                string.Join("; ", p.Evidence.Select(e => $"{e.DemandId}→{e.AchievementId} {CsvTable.Score(e.Strength)}")),
             })));
         files.Add(Path.Combine(output.Directory, PairsFile));
 

@@ -1,5 +1,6 @@
 using Matching.Aggregation;
 using Matching.Scheduling;
+using Matching.Ranking;
 
 namespace Matching.Reporting;
 
@@ -62,26 +63,3 @@ public sealed record DemandCard(Demand Demand, IReadOnlyList<Recommendation> Rec
 /// <param name="Strength">The score mapped to 0–1, comparable across demands (see <see cref="PairAggregator"/>).</param>
 /// <param name="Explanation">Matched terms, highlighted snippets and feature contributions.</param>
 public sealed record Recommendation(Achievement Achievement, int Rank, double Score, double Strength, Explanation Explanation);
-
-/// <summary>Why a pair was recommended.</summary>
-/// <param name="MatchedTerms">Query terms found in the achievement, most important first.</param>
-/// <param name="Snippets">Passages of the achievement with the matched terms marked.</param>
-/// <param name="Contributions">Features that moved the score most, largest effect first (empty without a reranker).</param>
-public sealed record Explanation(IReadOnlyList<string> MatchedTerms, IReadOnlyList<Snippet> Snippets, IReadOnlyList<FeatureContribution> Contributions);
-
-/// <summary>A passage of one field, as alternating plain and highlighted pieces (no markup: writers escape and style).</summary>
-/// <param name="Field">title, abstract or keywords.</param>
-/// <param name="Pieces">The passage in order.</param>
-public sealed record Snippet(string Field, IReadOnlyList<SnippetPiece> Pieces);
-
-/// <summary>A run of snippet text.</summary>
-/// <param name="Text">The text as the user wrote it.</param>
-/// <param name="Highlighted">Whether it is a matched term.</param>
-public sealed record SnippetPiece(string Text, bool Highlighted);
-
-/// <summary>How much one feature moved a pair's score.</summary>
-/// <param name="Feature">Feature name (see PairFeatures.Names).</param>
-/// <param name="Label">Its Chinese label, e.g. 需求关键词覆盖.</param>
-/// <param name="Value">The pair's value of the feature.</param>
-/// <param name="Contribution">Score change it caused (positive: pushed the pair up).</param>
-public sealed record FeatureContribution(string Feature, string Label, double Value, double Contribution);

@@ -1,13 +1,13 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Matching.Engine;
+using Matching.Retrieval;
 
 namespace Matching.Reporting;
 
 /// <summary>Writes a batch run's tables: <c>demand_matches.csv</c>, <c>achievement_matches.csv</c> and
 /// <c>run.trec</c>, all or nothing.</summary>
-public static class MatchOutputWriter
+internal static class MatchOutputWriter
 {
     /// <summary>Recommendations per demand.</summary>
     public const string DemandMatchesFile = "demand_matches.csv";
@@ -50,26 +50,26 @@ public static class MatchOutputWriter
         bool achievementTable = true)
     {
         string[] header = ["demand_id", "rank", "achievement_id", "score", "matched_terms", "demand_title", "achievement_title", "achievement_organization"];
-        output.WriteText(DemandMatchesFile, writer => WriteCsv(writer,
+        output.WriteText(DemandMatchesFile, writer => CsvTable.Write(writer,
             strengths is null ? header : [.. header, "strength"],
             matches.ByDemand.SelectMany(q => q.Candidates.Select(c =>
             {
                 string[] row =
                 [
-                    q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
+                    q.QueryId, CsvTable.Int(c.Rank), c.Id, CsvTable.Score(c.Score), string.Join("; ", c.MatchedTerms),
                     demands.GetValueOrDefault(q.QueryId)?.Title ?? "",
                     achievements.GetValueOrDefault(c.Id)?.Title ?? "",
                     achievements.GetValueOrDefault(c.Id)?.Organization ?? "",
                 ];
-                return strengths is null ? row : [.. row, Score(strengths.GetValueOrDefault((q.QueryId, c.Id)))];
+                return strengths is null ? row : [.. row, CsvTable.Score(strengths.GetValueOrDefault((q.QueryId, c.Id)))];
             }))));
         if (achievementTable)
         {
-            output.WriteText(AchievementMatchesFile, writer => WriteCsv(writer,
+            output.WriteText(AchievementMatchesFile, writer => CsvTable.Write(writer,
                 ["achievement_id", "rank", "demand_id", "score", "matched_terms", "achievement_title", "demand_title", "demand_organization"],
             matches.ByAchievement.SelectMany(q => q.Candidates.Select(c => new[]
             {
-                q.QueryId, Int(c.Rank), c.Id, Score(c.Score), string.Join("; ", c.MatchedTerms),
+                q.QueryId, CsvTable.Int(c.Rank), c.Id, CsvTable.Score(c.Score), string.Join("; ", c.MatchedTerms),
                 achievements.GetValueOrDefault(q.QueryId)?.Title ?? "",
                 demands.GetValueOrDefault(c.Id)?.Title ?? "",
                 demands.GetValueOrDefault(c.Id)?.Organization ?? "",
@@ -90,38 +90,6 @@ public static class MatchOutputWriter
         output.WriteText(Path.GetFileName(full), writer => TrecRun.Write(writer, matches, tag));
         output.Commit();
     }
-
-    internal static string Score(double score) => score.ToString("0.000000", CultureInfo.InvariantCulture);
-
-    internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    internal static void WriteCsv(TextWriter writer, string[] header, IEnumerable<string[]> rows)
-    {
-        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
-        foreach (var name in header)
-        {
-            csv.WriteField(name);
-        }
-
-        csv.NextRecord();
-        foreach (var row in rows)
-        {
-            foreach (var cell in row)
-            {
-                csv.WriteField(SpreadsheetSafe(cell));
-            }
-
-            csv.NextRecord();
-        }
-    }
-
-    /// <summary>A text cell starting with = + - @ is a formula to Excel: prefix it with an apostrophe.
-    /// Plain numbers (a negative score) are left alone.</summary>
-    internal static string SpreadsheetSafe(string cell) =>
-        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
-            && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-            ? "'" + cell
-            : cell;
 }
 
 /// <summary>TREC run files: <c>query_id Q0 doc_id rank score tag</c>.</summary>
@@ -162,7 +130,7 @@ internal static class TrecRun
                 writer.Write(' ');
                 writer.Write(candidate.Rank.ToString(CultureInfo.InvariantCulture));
                 writer.Write(' ');
-                writer.Write(MatchOutputWriter.Score(candidate.Score));
+                writer.Write(CsvTable.Score(candidate.Score));
                 writer.Write(' ');
                 writer.Write(tag);
                 writer.Write('\n');

@@ -10,7 +10,7 @@ using MiniExcelLibs.OpenXml;
 namespace Matching.Reporting;
 
 /// <summary>Writes an <see cref="EventReport"/> as one XLSX workbook, a sheet per table.</summary>
-/// <remarks>Numbers are number cells; every text cell goes through <see cref="MatchOutputWriter.SpreadsheetSafe"/>
+/// <remarks>Numbers are number cells; every text cell goes through <see cref="CsvTable.SpreadsheetSafe"/>
 /// so a title such as <c>=HYPERLINK(…)</c> stays text. MiniExcel stamps each zip entry with the time of writing and
 /// names each sheet's relationship with a fresh GUID, so its package is copied into one with fixed entry times and
 /// numbered ids: the same report then gives the same bytes.</remarks>
@@ -174,7 +174,7 @@ internal static partial class WorkbookWriter
     private static void Row(DataTable table, params object?[] cells) =>
         table.Rows.Add([.. cells.Select(cell => cell switch
         {
-            string text => MatchOutputWriter.SpreadsheetSafe(text),
+            string text => CsvTable.SpreadsheetSafe(text),
             double number when !double.IsFinite(number) => DBNull.Value,
             null => DBNull.Value,
             _ => cell,
@@ -186,7 +186,7 @@ internal static partial class WorkbookWriter
 
     /// <summary>Copies the package entry by entry, stamping each with <see cref="ZipEpoch"/> and replacing the
     /// random relationship ids MiniExcel gives the sheets (<c>R</c> + a new GUID) with numbered ones.</summary>
-    private static void CopyDeterministically(Stream package, Stream output)
+    internal static void CopyDeterministically(Stream package, Stream output)
     {
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         using var source = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);

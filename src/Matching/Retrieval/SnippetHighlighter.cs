@@ -1,7 +1,6 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
-using Matching.Reporting;
 using Matching.Text;
 
 namespace Matching.Retrieval;

@@ -1,19 +1,10 @@
+using Matching.Ingestion;
+
 namespace Matching.Scheduling;
 
-/// <summary>A university–enterprise meeting worth scheduling, with its pair score (higher is better, ≥ 0).</summary>
-/// <param name="University">The university (achievement organisation).</param>
-/// <param name="Enterprise">The enterprise (demand organisation).</param>
-/// <param name="Score">The pair score the agenda maximises the sum of.</param>
-public sealed record MeetingRequest(string University, string Enterprise, double Score);
-
-/// <summary>How many meetings an organisation can staff and when it cannot meet.</summary>
-/// <param name="Organization">The organisation's name as in the inputs.</param>
-/// <param name="Capacity">Most meetings over the whole event.</param>
-/// <param name="UnavailableSlots">1-based slots in which it cannot meet.</param>
-public sealed record OrganizationCapacity(string Organization, int Capacity, IReadOnlySet<int> UnavailableSlots);
-
-/// <summary>The event's shape and limits.</summary>
-public sealed class AgendaOptions
+/// <summary>The agenda's shape and limits: the <c>agenda</c> section of the event options file, plus the capacities
+/// read from a capacity file. Every default is here and only here.</summary>
+public sealed record AgendaOptions
 {
     /// <summary>Meeting slots (rounds), numbered 1..Slots. Default 8.</summary>
     public int Slots { get; init; } = 8;
@@ -24,7 +15,8 @@ public sealed class AgendaOptions
     /// <summary>Capacity of an organisation the capacity list does not name. Default 4.</summary>
     public int DefaultCapacity { get; init; } = 4;
 
-    /// <summary>Per-organisation capacities and unavailable slots.</summary>
+    /// <summary>Per-organisation capacities and unavailable slots (from a capacity file, not the options file).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<OrganizationCapacity> Capacities { get; init; } = [];
 
     /// <summary>Solver effort, in CP-SAT's deterministic time units (roughly seconds; the same value gives the same

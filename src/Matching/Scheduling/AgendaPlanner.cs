@@ -1,4 +1,5 @@
 using System.Globalization;
+using Matching.Ingestion;
 
 namespace Matching.Scheduling;
 

@@ -1,3 +1,4 @@
+using Matching.Ingestion;
 namespace Matching.Scheduling;
 
 /// <summary>A pair the model may schedule: its request, both organisations (indexes into

@@ -1,3 +1,4 @@
+using Matching.Ingestion;
 namespace Matching.Scheduling;
 
 /// <summary>The baseline plan and the solver's starting point: best pair first, each into the earliest slot where

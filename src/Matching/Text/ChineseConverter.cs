@@ -1,4 +1,5 @@
 using System.Text;
+using Matching.Ingestion;
 
 namespace Matching.Text;
 

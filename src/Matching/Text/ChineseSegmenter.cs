@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using JiebaNet.Segmenter;
+using Matching.Ingestion;
 
 namespace Matching.Text;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
+using Matching.Ingestion;
 
 namespace Matching.Text;
 

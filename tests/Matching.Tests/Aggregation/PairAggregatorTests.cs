@@ -1,4 +1,6 @@
 using Matching.Aggregation;
+using Matching.Engine;
+using Matching.Scheduling;
 
 namespace Matching.Tests.Aggregation;
 
@@ -20,7 +22,7 @@ public sealed class PairAggregatorTests
             (s_d1, s_a2, 3, 0.2),
             (s_d1, s_a3, 2, 0.4),
             (s_d1, s_a1, 1, 0.7), // the same pair from the other direction: counted once, at its strongest
-        ], new EventOptions { Filters = new PairFilters { MinPairScore = 0 } });
+        ], new PairFilters { MinPairScore = 0 });
 
         using (Assert.EnterMultipleScope())
         {
@@ -37,9 +39,9 @@ public sealed class PairAggregatorTests
     {
         var recommendations = new[] { (s_d1, s_a1, 1, 0.9), (s_d2, s_a3, 1, 0.3) };
 
-        var byIndustry = PairAggregator.Aggregate(recommendations, new EventOptions { Filters = new PairFilters { Industries = ["先进制造"], MinPairScore = 0 } });
-        var byRegion = PairAggregator.Aggregate(recommendations, new EventOptions { Filters = new PairFilters { Regions = ["江苏"], MinPairScore = 0 } });
-        var byScore = PairAggregator.Aggregate(recommendations, new EventOptions());
+        var byIndustry = PairAggregator.Aggregate(recommendations, new PairFilters { Industries = ["先进制造"], MinPairScore = 0 });
+        var byRegion = PairAggregator.Aggregate(recommendations, new PairFilters { Regions = ["江苏"], MinPairScore = 0 });
+        var byScore = PairAggregator.Aggregate(recommendations, new PairFilters());
 
         using (Assert.EnterMultipleScope())
         {
@@ -52,10 +54,7 @@ public sealed class PairAggregatorTests
     [Test]
     public void Allows_MaturityIpTypeAndRegionRules()
     {
-        var options = new EventOptions
-        {
-            HardFilters = new HardFilters { AllowedIpTypes = ["发明专利"], SameRegionRequiredFor = ["D2"] },
-        };
+        var options = new HardFilters { AllowedIpTypes = ["发明专利"], SameRegionRequiredFor = ["D2"] };
 
         using (Assert.EnterMultipleScope())
         {
@@ -64,82 +63,22 @@ public sealed class PairAggregatorTests
             Assert.That(PairAggregator.Allows(s_d1, s_a3, options), Is.True, "unstated maturity and IP type pass");
             Assert.That(PairAggregator.Allows(s_d2, s_a3, options), Is.False, "D2 insists on its own province");
             var insisting = s_d1 with { Extra = new Dictionary<string, string> { ["限本地"] = "是" } };
-            Assert.That(PairAggregator.Allows(insisting, s_a1, new EventOptions()), Is.False, "a 限本地 column insists too");
-            Assert.That(PairAggregator.Allows(s_d1, s_a2, new EventOptions { HardFilters = new HardFilters { MaturityAtLeastRequired = false } }), Is.True);
+            Assert.That(PairAggregator.Allows(insisting, s_a1, new HardFilters()), Is.False, "a 限本地 column insists too");
+            Assert.That(PairAggregator.Allows(s_d1, s_a2, new HardFilters { MaturityAtLeastRequired = false }), Is.True);
         }
     }
 
     [Test]
     public void StrengthAndBonus_Documented()
     {
-        var options = new EventOptions { HostRegion = "湖南", SoftPreferences = new SoftPreferences { SameProvince = 0.05, HostRegion = 0.03 } };
+        var preferences = new SoftPreferences { SameProvince = 0.05, HostRegion = 0.03 };
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(PairAggregator.Strength(0, reranked: true, 0), Is.EqualTo(0.5));
             Assert.That(PairAggregator.Strength(50, reranked: false, bestBm25: 200), Is.EqualTo(0.25));
-            Assert.That(PairAggregator.Bonus(s_d1, s_a1, options), Is.EqualTo(0.03).Within(1e-12), "host region only");
-            Assert.That(PairAggregator.Bonus(s_d1 with { Region = "湖南" }, s_a1, options), Is.EqualTo(0.08).Within(1e-12));
-        }
-    }
-}
-
-public sealed class EventOptionsTests
-{
-    [Test]
-    public void Load_FullExample_Parsed()
-    {
-        using var temp = new TempDirectory();
-        var path = temp.File("event.json");
-        File.WriteAllText(path, """
-        {
-          // comments are allowed
-          "title": "2026 长三角政产学研对接会",
-          "hostRegion": "浙江",
-          "hardFilters": { "allowedIpTypes": ["发明专利"], "sameRegionRequiredFor": ["D012"] },
-          "softPreferences": { "sameProvince": 0.1 },
-          "filters": { "minPairScore": 0.2 },
-          "agenda": { "slots": 6, "tables": 12, "defaultCapacity": 3 },
-        }
-        """);
-
-        var options = EventOptions.Load(path);
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(options.Title, Is.EqualTo("2026 长三角政产学研对接会"));
-            Assert.That(options.HardFilters.AllowedIpTypes, Is.EqualTo(new[] { "发明专利" }));
-            Assert.That(options.HardFilters.MaturityAtLeastRequired, Is.True, "defaults kept for unnamed fields");
-            Assert.That(options.SoftPreferences.SameProvince, Is.EqualTo(0.1));
-            Assert.That(options.Agenda, Is.EqualTo(new AgendaSettings { Slots = 6, Tables = 12, DefaultCapacity = 3 }));
-        }
-    }
-
-    [Test]
-    public void Load_UnknownField_ErrorNamesLineAndPath()
-    {
-        using var temp = new TempDirectory();
-        var path = temp.File("event.json");
-        File.WriteAllText(path, "{\n  \"title\": \"对接会\",\n  \"softPreference\": { \"sameProvince\": 0.1 }\n}\n");
-
-        Assert.That(() => EventOptions.Load(path), Throws.TypeOf<InputFormatException>()
-            .With.Property(nameof(InputFormatException.Line)).EqualTo(3)
-            .And.Message.StartsWith($"{path}:3: field '$.softPreference'"));
-    }
-
-    [Test]
-    public void Load_WrongTypeAndOutOfRange_Errors()
-    {
-        using var temp = new TempDirectory();
-        var wrongType = temp.File("a.json");
-        File.WriteAllText(wrongType, "{ \"agenda\": { \"slots\": \"八\" } }");
-        var outOfRange = temp.File("b.json");
-        File.WriteAllText(outOfRange, "{ \"strongMatch\": 2 }");
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(() => EventOptions.Load(wrongType), Throws.TypeOf<InputFormatException>().With.Message.Contains("$.agenda.slots"));
-            Assert.That(() => EventOptions.Load(outOfRange), Throws.TypeOf<InputFormatException>().With.Message.Contains("strongMatch must be between 0 and 1"));
+            Assert.That(PairAggregator.Bonus(s_d1, s_a1, preferences, "湖南"), Is.EqualTo(0.03).Within(1e-12), "host region only");
+            Assert.That(PairAggregator.Bonus(s_d1 with { Region = "湖南" }, s_a1, preferences, "湖南"), Is.EqualTo(0.08).Within(1e-12));
         }
     }
 }

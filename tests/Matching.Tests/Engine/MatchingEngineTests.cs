@@ -1,5 +1,6 @@
 using Matching.Engine;
 using Matching.Ranking;
+using Matching.Indexing;
 
 namespace Matching.Tests.Engine;
 

@@ -17,7 +17,7 @@ public sealed class IndexBuilderTests
 
         var stats = IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba, Records([.. TestRecords.Achievements]));
 
-        Assert.That(stats, Is.EqualTo(new IndexUpdateStats(4, 0, 0, 0, 4)));
+        Assert.That(stats, Is.EqualTo(new IndexCounts(4, 0, 0, 0, 4)));
         var data = DirectoryReader.ListCommits(directory)[^1].UserData;
         using (Assert.EnterMultipleScope())
         {
@@ -38,7 +38,7 @@ public sealed class IndexBuilderTests
         var stats = IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba,
             Records(TestRecords.Battery, changedVision, TestRecords.Rice));
 
-        Assert.That(stats, Is.EqualTo(new IndexUpdateStats(Added: 1, Updated: 1, Unchanged: 1, Deleted: 0, Total: 3)));
+        Assert.That(stats, Is.EqualTo(new IndexCounts(Added: 1, Updated: 1, Unchanged: 1, Deleted: 0, Total: 3)));
         using var reader = DirectoryReader.Open(directory);
         Assert.That(reader.DocFreq(new Term(IndexSchema.Title, "焊缝")), Is.EqualTo(1));
     }
@@ -56,7 +56,7 @@ public sealed class IndexBuilderTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(kept.Total, Is.EqualTo(4), "without --prune absent ids stay");
-            Assert.That(pruned, Is.EqualTo(new IndexUpdateStats(0, 0, 1, 3, 1)));
+            Assert.That(pruned, Is.EqualTo(new IndexCounts(0, 0, 1, 3, 1)));
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class IndexBuilderTests
 
         var stats = IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba, Records(TestRecords.Battery), rebuild: true);
 
-        Assert.That(stats, Is.EqualTo(new IndexUpdateStats(1, 0, 0, 0, 1)));
+        Assert.That(stats, Is.EqualTo(new IndexCounts(1, 0, 0, 0, 1)));
         Assert.That(() => IndexIdentity.Check(directory, RecordKind.Achievements, MatchingAnalyzer.VersionOf(AnalyzerKind.Jieba)), Throws.Nothing);
     }
 

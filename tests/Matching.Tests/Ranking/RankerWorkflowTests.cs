@@ -3,6 +3,7 @@ using System.Text.Json;
 using Matching.Engine;
 using Matching.Features;
 using Matching.Ranking;
+using Matching.Ingestion;
 
 namespace Matching.Tests.Ranking;
 
@@ -220,8 +221,8 @@ public sealed class RankingDataTests
         File.WriteAllText(temp.File("j.qrels"), "D001 0 A001 1\nD001 0 A119 0\n");
         File.WriteAllText(temp.File("o.csv"), "demand_id,achievement_id,outcome\nD001,A001,signed\n");
 
-        var fromQrels = RankingData.FromFiles(Matching.SampleEvent.AchievementsCsv, Matching.SampleEvent.DemandsCsv, temp.File("j.qrels"));
-        var fromOutcomes = RankingData.FromFiles(Matching.SampleEvent.AchievementsCsv, Matching.SampleEvent.DemandsCsv, temp.File("o.csv"));
+        var fromQrels = RankingData.FromFiles(Matching.Ingestion.SampleEvent.AchievementsCsv, Matching.Ingestion.SampleEvent.DemandsCsv, temp.File("j.qrels"));
+        var fromOutcomes = RankingData.FromFiles(Matching.Ingestion.SampleEvent.AchievementsCsv, Matching.Ingestion.SampleEvent.DemandsCsv, temp.File("o.csv"));
 
         using (Assert.EnterMultipleScope())
         {

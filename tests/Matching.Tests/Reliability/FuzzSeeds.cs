@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Matching.Ingestion;
 
 namespace Matching.Tests.Reliability;
 
@@ -15,10 +16,10 @@ internal static class FuzzSeeds
 
     private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string[][] AchievementRows { get; } = Rows(global::Matching.SampleEvent.AchievementsCsv,
+    public static string[][] AchievementRows { get; } = Rows(global::Matching.Ingestion.SampleEvent.AchievementsCsv,
         ["A901", "一种\"卡脖子\"材料的制备方法, 含逗号", "第一行，含英文逗号, 和\"引号\"\n第二行：循环寿命提高30%。", "锂电池；正极材料、储能", "浙江大学", "新材料", "浙江省", "TRL 6", "发明专利"]);
 
-    public static string[][] DemandRows { get; } = Rows(global::Matching.SampleEvent.DemandsCsv,
+    public static string[][] DemandRows { get; } = Rows(global::Matching.Ingestion.SampleEvent.DemandsCsv,
         ["D901", "动力电池\"快充\"技术, 15分钟", "希望将快充时间缩短到15分钟以内。\n预算可议, 合作开发。", "快充;动力电池", "宁德某电池有限公司", "新能源汽车", "福建省", "200万元", "中试"]);
 
     public static string Qrels =>

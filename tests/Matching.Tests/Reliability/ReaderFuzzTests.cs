@@ -7,6 +7,7 @@ using Matching.Aggregation;
 using Matching.Ingestion;
 using Matching.Scheduling;
 using MiniExcelLibs;
+using Matching.Engine;
 
 namespace Matching.Tests.Reliability;
 

@@ -4,6 +4,7 @@ using Matching.Aggregation;
 using Matching.Ingestion;
 using Matching.Scheduling;
 using Matching.Tests.Ingestion;
+using Matching.Engine;
 
 namespace Matching.Tests.Reliability;
 
@@ -130,8 +131,8 @@ public sealed class ReaderRegressionTests
     [Test]
     public void ReadAchievements_SampleWorkbook_ReadsTheSameRecordsAsTheCsv()
     {
-        var fromXlsx = RecordReader.ReadAchievements(global::Matching.SampleEvent.AchievementsXlsx).Records;
-        var fromCsv = RecordReader.ReadAchievements(global::Matching.SampleEvent.AchievementsCsv).Records;
+        var fromXlsx = RecordReader.ReadAchievements(global::Matching.Ingestion.SampleEvent.AchievementsXlsx).Records;
+        var fromCsv = RecordReader.ReadAchievements(global::Matching.Ingestion.SampleEvent.AchievementsCsv).Records;
 
         Assert.That(fromXlsx.Select(a => (a.Id, a.Title, a.Abstract, string.Join("|", a.Keywords), a.Organization, a.Maturity)),
             Is.EqualTo(fromCsv.Select(a => (a.Id, a.Title, a.Abstract, string.Join("|", a.Keywords), a.Organization, a.Maturity))));

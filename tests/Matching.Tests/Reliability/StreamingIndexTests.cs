@@ -10,7 +10,7 @@ namespace Matching.Tests.Reliability;
 /// same index as records read into memory, and a bad input changes neither index.</summary>
 public sealed class StreamingIndexTests
 {
-    private static string Sample(string file) => Path.Combine(Matching.SampleEvent.Directory, file);
+    private static string Sample(string file) => Path.Combine(Matching.Ingestion.SampleEvent.Directory, file);
 
     [Test]
     public void UpdateIndexFromFiles_SampleFiles_SameIndexAsTheInMemoryUpdate()

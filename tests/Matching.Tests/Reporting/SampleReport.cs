@@ -1,6 +1,9 @@
 using Matching.Aggregation;
 using Matching.Reporting;
 using Matching.Scheduling;
+using Matching.Ingestion;
+using Matching.Ranking;
+using Matching.Retrieval;
 
 namespace Matching.Tests.Reporting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Matching.Scheduling;
+using Matching.Ingestion;
 
 namespace Matching.Tests.Scheduling;
 

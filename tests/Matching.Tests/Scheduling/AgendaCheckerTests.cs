@@ -1,4 +1,5 @@
 using Matching.Scheduling;
+using Matching.Ingestion;
 
 namespace Matching.Tests.Scheduling;
 

@@ -1,5 +1,6 @@
 using Matching.Scheduling;
 using Matching.Tests.Ingestion;
+using Matching.Ingestion;
 
 namespace Matching.Tests.Scheduling;
 

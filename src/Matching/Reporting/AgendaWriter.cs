@@ -4,7 +4,9 @@ using CsvHelper.Configuration;
 using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 
-namespace Matching.Scheduling;
+using Matching.Scheduling;
+
+namespace Matching.Reporting;
 
 /// <summary>Renders an <see cref="Agenda"/> as tables: by slot (the organisers' run sheet) and by organisation (each
 /// organisation's own timetable), as CSV text or as one XLSX workbook.</summary>
@@ -24,8 +26,8 @@ internal static class AgendaWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(agenda);
-        WriteCsv(writer, ["slot", "table", "university", "enterprise", "score"],
-            BySlot(agenda).Select(m => new[] { Int(m.Slot), Int(m.Table), m.University, m.Enterprise, Score(m.Score) }));
+        CsvTable.Write(writer, ["slot", "table", "university", "enterprise", "score"],
+            BySlot(agenda).Select(m => new[] { CsvTable.Int(m.Slot), CsvTable.Int(m.Table), m.University, m.Enterprise, CsvTable.Score(m.Score) }));
     }
 
     /// <summary>CSV <c>organization,slot,table,counterpart,score</c>: every meeting once for each of its two
@@ -34,8 +36,8 @@ internal static class AgendaWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(agenda);
-        WriteCsv(writer, ["organization", "slot", "table", "counterpart", "score"],
-            ByOrganization(agenda).Select(r => new[] { r.Organization, Int(r.Meeting.Slot), Int(r.Meeting.Table), r.Counterpart, Score(r.Meeting.Score) }));
+        CsvTable.Write(writer, ["organization", "slot", "table", "counterpart", "score"],
+            ByOrganization(agenda).Select(r => new[] { r.Organization, CsvTable.Int(r.Meeting.Slot), CsvTable.Int(r.Meeting.Table), r.Counterpart, CsvTable.Score(r.Meeting.Score) }));
     }
 
     /// <summary>An XLSX workbook with the sheets 按时段 (时段, 桌号, 高校, 企业, 匹配分) and 按单位 (单位, 时段, 桌号,
@@ -48,24 +50,26 @@ internal static class AgendaWriter
         var sheets = new Dictionary<string, object>
         {
             [BySlotSheet] = BySlot(agenda)
-                .Select(m => new SlotRow { Slot = m.Slot, Table = m.Table, University = SpreadsheetSafe(m.University), Enterprise = SpreadsheetSafe(m.Enterprise), Score = Math.Round(m.Score, 6) })
+                .Select(m => new SlotRow { Slot = m.Slot, Table = m.Table, University = CsvTable.SpreadsheetSafe(m.University), Enterprise = CsvTable.SpreadsheetSafe(m.Enterprise), Score = Math.Round(m.Score, 6) })
                 .ToList(),
             [ByOrganizationSheet] = ByOrganization(agenda)
                 .Select(r => new OrganizationRow
                 {
-                    Organization = SpreadsheetSafe(r.Organization),
+                    Organization = CsvTable.SpreadsheetSafe(r.Organization),
                     Slot = r.Meeting.Slot,
                     Table = r.Meeting.Table,
-                    Counterpart = SpreadsheetSafe(r.Counterpart),
+                    Counterpart = CsvTable.SpreadsheetSafe(r.Counterpart),
                     Score = Math.Round(r.Meeting.Score, 6),
                 })
                 .ToList(),
         };
-        stream.SaveAs(sheets, excelType: ExcelType.XLSX);
+        // Through the report workbook's deterministic copy: MiniExcel stamps entries with the time and gives sheets
+        // random relationship ids, so the same agenda would otherwise give a different file each run.
+        using var package = new MemoryStream();
+        package.SaveAs(sheets, excelType: ExcelType.XLSX);
+        package.Position = 0;
+        WorkbookWriter.CopyDeterministically(package, stream);
     }
-
-    /// <summary>Formula neutralisation shared with every other table Matching writes.</summary>
-    internal static string SpreadsheetSafe(string cell) => Reporting.MatchOutputWriter.SpreadsheetSafe(cell);
 
     private static IEnumerable<Meeting> BySlot(Agenda agenda) => agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table);
 
@@ -76,32 +80,6 @@ internal static class AgendaWriter
             .ThenBy(r => r.m.Slot)
             .ThenBy(r => r.m.Table)
             .ThenBy(r => r.Item2, StringComparer.Ordinal);
-
-    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Score(double score) => score.ToString("0.000000", CultureInfo.InvariantCulture);
-
-    private static void WriteCsv(TextWriter writer, string[] header, IEnumerable<string[]> rows)
-    {
-        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
-        foreach (var name in header)
-        {
-            csv.WriteField(name);
-        }
-
-        csv.NextRecord();
-        foreach (var row in rows)
-        {
-            foreach (var cell in row)
-            {
-                csv.WriteField(SpreadsheetSafe(cell));
-            }
-
-            csv.NextRecord();
-        }
-
-        csv.Flush();
-    }
 
     /// <summary>A row of the 按时段 sheet (public for MiniExcel's reflection only).</summary>
     public sealed class SlotRow

@@ -2,9 +2,8 @@ using System.Collections.Frozen;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Matching.Ingestion;
 
-namespace Matching.Scheduling;
+namespace Matching.Ingestion;
 
 /// <summary>Reads the organisations' capacities and unavailable slots from a CSV file (TSV when the name ends in
 /// <c>.tsv</c>).</summary>
@@ -14,9 +13,9 @@ namespace Matching.Scheduling;
 /// unavailable-slots column is optional; other columns are ignored. Unavailable slots are 1-based numbers separated by
 /// <c>;</c> <c>、</c> <c>,</c> or spaces (<c>2;5</c>, <c>2、5</c>), or empty. Encoding: UTF-8 with or without BOM, or
 /// GB18030/GBK, detected. Names are trimmed and compared exactly, as the planner compares them.</para>
-/// <para>Whether a slot exists (is ≤ the event's slot count) is checked by <see cref="AgendaPlanner"/>, which knows it.</para>
+/// <para>Whether a slot exists (is ≤ the event's slot count) is checked by the agenda planner, which knows it.</para>
 /// </remarks>
-internal static class CapacityReader
+public static class CapacityReader
 {
     private const string OrganizationField = "organization";
     private const string CapacityField = "capacity";

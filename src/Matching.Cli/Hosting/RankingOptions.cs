@@ -2,7 +2,7 @@ using System.CommandLine;
 using Matching.Engine;
 using Matching.Ingestion;
 
-namespace Matching.Cli.Commands;
+namespace Matching.Cli.Hosting;
 
 /// <summary>The options <c>train</c> and <c>evaluate</c> share for candidate lists and judgments.</summary>
 internal sealed class RankingOptions

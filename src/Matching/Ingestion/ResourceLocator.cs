@@ -1,4 +1,4 @@
-namespace Matching.Text;
+namespace Matching.Ingestion;
 
 /// <summary>Finds the files Matching reads at run time (dictionaries, OpenCC tables, stop words).</summary>
 /// <remarks>The build copies them to <c>resources/</c> next to the assembly, so a consumer never copies

@@ -1,5 +1,6 @@
 using Matching.Scheduling;
 using MiniExcelLibs;
+using Matching.Reporting;
 
 namespace Matching.Tests.Scheduling;
 
@@ -67,7 +68,7 @@ public sealed class AgendaWriterTests
     [TestCase("清华大学", "清华大学")]
     [TestCase("", "")]
     public void SpreadsheetSafe_FormulaLikeText_PrefixedUnlessNumber(string cell, string expected) =>
-        Assert.That(AgendaWriter.SpreadsheetSafe(cell), Is.EqualTo(expected));
+        Assert.That(CsvTable.SpreadsheetSafe(cell), Is.EqualTo(expected));
 
     [Test]
     public void WriteWorkbook_SmallAgenda_TwoSheetsWithTheCsvRows()

@@ -1,8 +1,6 @@
 using System.Globalization;
-using Matching.Ingestion;
-using Matching.Scheduling;
 
-namespace Matching.Aggregation;
+namespace Matching.Ingestion;
 
 /// <summary>Reads a university–enterprise pair list (<c>pairs.csv</c> as <c>match</c> writes it, or any CSV
 /// with university, enterprise and score columns) as meeting requests for <c>matching agenda</c>.</summary>

@@ -1,6 +1,5 @@
-using Matching.Text;
 
-namespace Matching;
+namespace Matching.Ingestion;
 
 /// <summary>The illustrative sample event shipped with Matching (invented records: 120 achievements from 40
 /// universities, 60 demands from 58 enterprises, 8 industries, some in Traditional script).</summary>

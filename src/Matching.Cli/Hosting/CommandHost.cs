@@ -1,7 +1,8 @@
 using System.Text;
 using Matching.Ingestion;
+using Matching.Ranking;
 
-namespace Matching.Cli.Commands;
+namespace Matching.Cli.Hosting;
 
 /// <summary>What every verb shares: the writers, error-to-exit-code mapping and input loading.</summary>
 internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
@@ -32,7 +33,7 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
             Err.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
-        catch (Matching.Ranking.ModelFormatException e)
+        catch (ModelFormatException e)
         {
             Err.WriteLine($"error: {e.Message}");
             return ExitCodes.ModelError;
@@ -73,21 +74,40 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         OnBadRow = onBadRow == "skip" ? BadRowPolicy.Skip : BadRowPolicy.Fail,
     };
 
-    public IReadOnlyList<Achievement> ReadAchievements(string path, ReadOptions options)
+    public IReadOnlyList<Achievement> ReadAchievements(string path, ReadOptions options) =>
+        Read(path, "--achievements", "achievements", () => RecordReader.ReadAchievements(path, options));
+
+    public IReadOnlyList<Demand> ReadDemands(string path, ReadOptions options) =>
+        Read(path, "--demands", "demands", () => RecordReader.ReadDemands(path, options));
+
+    /// <summary>The sample event's file of that name (the default input of <c>match</c> and <c>explain</c>).</summary>
+    public static string SampleFile(string name) => Path.Combine(SampleEvent.Directory, name);
+
+    /// <summary>A <c>--model</c> value's ranker: none for <c>none</c>, the shipped model for <c>default</c>, else the file.</summary>
+    public RankerModel? LoadModel(string value)
     {
-        RequireFile(path, "--achievements");
-        var result = RecordReader.ReadAchievements(path, options);
-        ReportSkipped(path, result.Problems);
-        Log($"read {result.Records.Count} achievements from {path}");
-        return result.Records;
+        if (ModelPath(value) is not { } path)
+        {
+            return null;
+        }
+
+        var model = RankerModel.Load(path);
+        Log($"ranker: {path} ({model.Metadata.Trainer}, {model.TreeCount} trees, features {model.Metadata.FeatureHash})");
+        return model;
     }
 
-    public IReadOnlyList<Demand> ReadDemands(string path, ReadOptions options)
+    /// <summary>The model file a <c>--model</c> value names: null for <c>none</c>, the shipped model for <c>default</c>.</summary>
+    public static string? ModelPath(string value) =>
+        value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+        : value.Equals("default", StringComparison.OrdinalIgnoreCase) ? RankerModel.DefaultPath
+        : value;
+
+    private IReadOnlyList<T> Read<T>(string path, string option, string what, Func<ReadResult<T>> read)
     {
-        RequireFile(path, "--demands");
-        var result = RecordReader.ReadDemands(path, options);
+        RequireFile(path, option);
+        var result = read();
         ReportSkipped(path, result.Problems);
-        Log($"read {result.Records.Count} demands from {path}");
+        Log($"read {result.Records.Count} {what} from {path}");
         return result.Records;
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Matching.Text;
 
-namespace Matching.Cli.Commands;
+namespace Matching.Cli.Hosting;
 
 /// <summary>Options several verbs share, created fresh per command.</summary>
 internal static class CommonOptions
@@ -37,6 +37,10 @@ internal static class CommonOptions
         };
         return option.AcceptOnlyFromAmong("jieba", "smartcn");
     }
+
+    /// <summary><c>--model FILE|none</c>, default the shipped model; read it with <see cref="CommandHost.LoadModel"/>.</summary>
+    public static Option<string> Model(string description) =>
+        new("--model") { Description = description, DefaultValueFactory = _ => "default", HelpName = "FILE|none" };
 
     public static AnalyzerKind ParseAnalyzer(string value) => value == "smartcn" ? AnalyzerKind.SmartCn : AnalyzerKind.Jieba;
 

@@ -5,10 +5,6 @@ namespace Matching.Engine;
 
 public sealed partial class MatchingEngine
 {
-    /// <summary>Explains any demand–achievement pair, recommended or not: rank, scores, matched terms,
-    /// highlighted passages and the features that moved the score.</summary>
-    public PairExplanation Explain(Demand demand, Achievement achievement) => EventPlanner.Explain(this, demand, achievement);
-
     /// <summary>Matches every demand in turn, yielding each demand's best achievements as soon as they are ranked.</summary>
     /// <param name="demands">The demands, in the order results are wanted.</param>
     /// <param name="topK">Achievements per demand.</param>

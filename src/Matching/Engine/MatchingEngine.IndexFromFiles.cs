@@ -84,9 +84,7 @@ public sealed partial class MatchingEngine
         demandUpdate.PrepareCommit();
         var a = achievementUpdate.Commit();
         var d = demandUpdate.Commit();
-        return new IndexReport(
-            new IndexCounts(a.Added, a.Updated, a.Unchanged, a.Deleted, a.Total),
-            new IndexCounts(d.Added, d.Updated, d.Unchanged, d.Deleted, d.Total));
+        return new IndexReport(a, d);
     }
 
     /// <summary>Drops the skipped rows nobody asked for instead of keeping them.</summary>

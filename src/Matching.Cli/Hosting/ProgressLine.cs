@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Matching.Engine;
 
-namespace Matching.Cli.Commands;
+namespace Matching.Cli.Hosting;
 
 /// <summary>Progress with rate and ETA on stderr: one updating line on a terminal; when stderr is redirected
 /// (a log file, a batch scheduler), a plain line every 30 seconds, so logs stay short but a long run still shows

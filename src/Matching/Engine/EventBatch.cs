@@ -1,0 +1,181 @@
+using Matching.Aggregation;
+using Matching.Retrieval;
+
+namespace Matching.Engine;
+
+/// <summary>The batch part of an event run: every demand (and, unless turned off, every achievement) as a query,
+/// the event's hard filters applied, strengths computed and each list cut to its top k with matched terms.</summary>
+/// <remarks>Queries go to the runner a block at a time. With a ranker, a strength depends only on its own pair, so
+/// each block is cut to its top k at once and memory holds k candidates a query, not the whole depth (the demands'
+/// full lists are kept only for the report's cards). BM25 strengths are relative to the best BM25 score of the whole
+/// run, so without a ranker the lists wait until every query is done. Each result lands in its input slot: the
+/// output order never depends on threads, blocks or machines.</remarks>
+internal sealed class EventBatch
+{
+    /// <summary>Queries handed to the runner at a time.</summary>
+    private const int QueryBlock = 4096;
+
+    private readonly MatchingEngine _engine;
+    private readonly EventOptions _options;
+    private readonly int _topK;
+    private readonly bool _keepDemandLists;
+    private readonly Direction<Demand> _demands;
+    private readonly Direction<Achievement> _achievements;
+    private double _bestBm25;
+
+    private EventBatch(MatchingEngine engine, EventOptions options, int topK, bool keepDemandLists, IReadOnlyList<Demand> demands, IReadOnlyList<Achievement> achievementQueries)
+    {
+        _engine = engine;
+        _options = options;
+        _topK = topK;
+        _keepDemandLists = keepDemandLists;
+        _demands = new Direction<Demand>(demands, d => d.Id);
+        _achievements = new Direction<Achievement>(achievementQueries, a => a.Id);
+    }
+
+    /// <summary>Every demand's top k, in input order.</summary>
+    public List<QueryMatches> DemandMatches => [.. _demands.Matches];
+
+    /// <summary>Every achievement query's top k, in input order (empty when achievements were not queries).</summary>
+    public List<QueryMatches> AchievementMatches => [.. _achievements.Matches];
+
+    /// <summary>Strength of every demand → achievement recommendation.</summary>
+    public Dictionary<(string DemandId, string AchievementId), double> Strengths { get; } = [];
+
+    /// <summary>Demand i's filtered candidate list before the top-k cut (kept only when the report is built).</summary>
+    public IReadOnlyList<Candidate> DemandList(int i) => _demands.Lists[i]!;
+
+    /// <summary>Runs the batch.</summary>
+    public static EventBatch Run(
+        MatchingEngine engine,
+        IReadOnlyList<Demand> demands,
+        IReadOnlyList<Achievement> achievements,
+        EventOptions options,
+        int topK,
+        EventRunOptions run)
+    {
+        var achievementQueries = run.AchievementQueries ? achievements : [];
+        var batch = new EventBatch(engine, options, topK, run.WithReport, demands, achievementQueries);
+        var demandById = demands.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var achievementById = achievements.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = run.Threads > 0 ? run.Threads : Environment.ProcessorCount };
+        var runner = run.Runner ?? new LocalQueryRunner(run.Threads);
+        var depth = Math.Max(topK, EventPlanner.FilterDepth);
+        var total = demands.Count + achievementQueries.Count;
+        var done = 0;
+        void Tick() => run.Progress?.Report(new BatchProgress(Interlocked.Increment(ref done), total));
+
+        var reranked = engine.IsReranking;
+        Func<Demand, Candidate, double> demandStrength = (d, c) => batch.StrengthOf(d, achievementById[c.Id], c.Score);
+        Func<Achievement, Candidate, double> achievementStrength = (a, c) => batch.StrengthOf(demandById[c.Id], a, c.Score);
+        batch._demands.Run(
+            block => runner.RankDemands(engine, block, depth, Tick),
+            (d, c) => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options.HardFilters),
+            reranked ? i => batch.FinishDemand(i, demandStrength) : null,
+            parallel);
+        batch._achievements.Run(
+            block => runner.RankAchievements(engine, block, depth, Tick),
+            (a, c) => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options.HardFilters),
+            reranked ? i => batch.FinishAchievement(i, achievementStrength) : null,
+            parallel);
+
+        if (!reranked)
+        {
+            batch._bestBm25 = batch._demands.Lists.SelectMany(l => l!).Concat(batch._achievements.Lists.SelectMany(l => l!))
+                .Select(c => c.Score).DefaultIfEmpty(0).Max();
+            Parallel.For(0, demands.Count, parallel, i => batch.FinishDemand(i, demandStrength));
+            Parallel.For(0, achievementQueries.Count, parallel, i => batch.FinishAchievement(i, achievementStrength));
+        }
+
+        for (var i = 0; i < demands.Count; i++)
+        {
+            foreach (var (candidate, strength) in batch._demands.Tops[i])
+            {
+                batch.Strengths[(demands[i].Id, candidate.Id)] = strength;
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>Every recommendation both ways as pair evidence: the demands' top k, then the achievements'.</summary>
+    public IEnumerable<(Demand Demand, Achievement Achievement, int Rank, double Strength)> Evidence(
+        IReadOnlyDictionary<string, Demand> demandById,
+        IReadOnlyDictionary<string, Achievement> achievementById)
+    {
+        var forward = _demands.Matches.SelectMany(q => q.Candidates.Select(c =>
+            (demandById[q.QueryId], achievementById[c.Id], c.Rank, Strengths[(q.QueryId, c.Id)])));
+        var reverse = _achievements.Queries.SelectMany((a, i) => _achievements.Tops[i].Select(t =>
+            (demandById[t.Candidate.Id], a, t.Candidate.Rank, t.Strength)));
+        return forward.Concat(reverse);
+    }
+
+    private double StrengthOf(Demand d, Achievement a, double score) =>
+        Math.Min(1, PairAggregator.Strength(score, _engine.IsReranking, _bestBm25) + PairAggregator.Bonus(d, a, _options.SoftPreferences, _options.HostRegion));
+
+    private void FinishDemand(int i, Func<Demand, Candidate, double> strength)
+    {
+        var demand = _demands.Queries[i];
+        _demands.Finish(i, c => strength(demand, c), _topK, top => _engine.WithMatchedTerms(demand, top), keepList: _keepDemandLists);
+    }
+
+    private void FinishAchievement(int i, Func<Achievement, Candidate, double> strength)
+    {
+        var achievement = _achievements.Queries[i];
+        _achievements.Finish(i, c => strength(achievement, c), _topK, top => _engine.WithMatchedTerms(achievement, top), keepList: false);
+    }
+
+    /// <summary>The state of one direction's queries: filtered lists, top k with strengths, and the written matches.</summary>
+    private sealed class Direction<TQuery>(IReadOnlyList<TQuery> queries, Func<TQuery, string> idOf)
+    {
+        public IReadOnlyList<TQuery> Queries { get; } = queries;
+
+        public List<Candidate>?[] Lists { get; } = new List<Candidate>?[queries.Count];
+
+        public List<(Candidate Candidate, double Strength)>[] Tops { get; } = new List<(Candidate, double)>[queries.Count];
+
+        public QueryMatches[] Matches { get; } = new QueryMatches[queries.Count];
+
+        public void Run(
+            Func<IReadOnlyList<TQuery>, IReadOnlyList<IReadOnlyList<Candidate>>> rank,
+            Func<TQuery, Candidate, bool> keep,
+            Action<int>? finish,
+            ParallelOptions parallel)
+        {
+            for (var start = 0; start < Queries.Count; start += QueryBlock)
+            {
+                var count = Math.Min(QueryBlock, Queries.Count - start);
+                var block = new List<TQuery>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    block.Add(Queries[start + i]);
+                }
+
+                var ranked = rank(block);
+                var offset = start;
+                Parallel.For(0, block.Count, parallel, j =>
+                {
+                    var query = block[j];
+                    Lists[offset + j] = [.. ranked[j].Where(c => keep(query, c))];
+                    finish?.Invoke(offset + j);
+                });
+            }
+        }
+
+        /// <summary>Keeps the top k by strength (ties: the ranker's order), ranks renumbered, with matched terms.</summary>
+        public void Finish(int i, Func<Candidate, double> strength, int topK, Func<IReadOnlyList<Candidate>, IReadOnlyList<Candidate>> withTerms, bool keepList)
+        {
+            Tops[i] = [.. Lists[i]!
+                .Select((c, index) => (Candidate: c, Strength: strength(c), Index: index))
+                .OrderByDescending(x => x.Strength)
+                .ThenBy(x => x.Index)
+                .Take(topK)
+                .Select((x, rank) => (x.Candidate with { Rank = rank + 1 }, x.Strength))];
+            Matches[i] = new QueryMatches(idOf(Queries[i]), withTerms([.. Tops[i].Select(x => x.Candidate)]));
+            if (!keepList)
+            {
+                Lists[i] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Matching.Engine;
+
+/// <summary>How a batch run uses the machine.</summary>
+public sealed record EventRunOptions
+{
+    /// <summary>Query threads; 0 (the default) uses every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Told after every query (demands, then achievements).</summary>
+    public IProgress<BatchProgress>? Progress { get; init; }
+
+    /// <summary>Whether to build the report's demand cards (snippets, contributions). Default true; large batches
+    /// that only want the tables turn it off.</summary>
+    public bool WithReport { get; init; } = true;
+
+    /// <summary>Who runs the queries (retrieval, features, reranking): null (the default) runs them on this
+    /// machine with <see cref="Threads"/> threads; a cluster runner spreads them over machines.</summary>
+    public IQueryRunner? Runner { get; init; }
+
+    /// <summary>Whether every achievement is also run as a query (recommendations per achievement). Default true.
+    /// Off, only demands are queries: no achievement→demand table is written, and pairs rest on the demands'
+    /// recommendations alone — for batches with far more achievements than demands.</summary>
+    public bool AchievementQueries { get; init; } = true;
+}
+
+/// <summary>Queries done of a batch.</summary>
+/// <param name="Done">Queries answered.</param>
+/// <param name="Total">Queries in the batch.</param>
+public sealed record BatchProgress(int Done, int Total);
