@@ -63,12 +63,12 @@ public sealed class ClusterRunTests
     public void SiloJoinsMidRunAndAnotherIsKilled_NoBatchLostOrDuplicated_EqualsLocalRun()
     {
         // Slow batches (300 ms each, 2 queries) so the run lasts long enough to join and kill silos during it.
-        using var first = StartSilo("kill", _index, "--test-delay-ms", "300");
+        using var first = StartSlowSilo("kill", _index, delayMs: 300);
         var output = Path.Combine(_root, "kill");
         using var match = ChildProcess.Cli("match", "--out", output, "--cluster", Redis, "--cluster-id", "kill", "--batch-size", "2");
         first.WaitFor(s => s.Count("silo: batch ") >= 3, s_timeout, "the first silo runs batches");
 
-        using var second = StartSilo("kill", _index, "--test-delay-ms", "300");
+        using var second = StartSlowSilo("kill", _index, delayMs: 300);
         second.WaitFor(s => s.Count("silo: batch ") >= 2, s_timeout, "the silo that joined mid-run takes work");
         first.Kill();
 
@@ -126,6 +126,15 @@ public sealed class ClusterRunTests
     private ChildProcess StartSilo(string clusterId, string index, params string[] extra)
     {
         var silo = ChildProcess.Cli(["silo", "--cluster", Redis, "--cluster-id", clusterId, "--index", index, "--threads", "1", .. extra]);
+        silo.WaitFor(s => s.Err.Contains("silo ready:", StringComparison.Ordinal), s_timeout, "silo start");
+        return silo;
+    }
+
+    /// <summary>The test silo (tests/Matching.Cluster.TestSilo): the product's silo with every batch delayed.</summary>
+    private ChildProcess StartSlowSilo(string clusterId, string index, int delayMs)
+    {
+        var silo = ChildProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "Matching.Cluster.TestSilo.dll"),
+            Redis, clusterId, index, delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         silo.WaitFor(s => s.Err.Contains("silo ready:", StringComparison.Ordinal), s_timeout, "silo start");
         return silo;
     }

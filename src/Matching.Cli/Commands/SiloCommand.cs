@@ -60,59 +60,18 @@ internal static class SiloCommand
                 throw new UsageException($"--host must be an IP address, not '{parse.GetValue(address)}'");
             }
 
-            var indexPath = parse.GetValue(index)!;
-            if (!Directory.Exists(indexPath))
-            {
-                throw new IndexMismatchException($"there is no index in {indexPath}; build it with `matching index --index {indexPath}` (or copy one there)");
-            }
-
             var modelValue = parse.GetValue(model)!;
-            var ranker = host.LoadModel(modelValue);
-            var engineOptions = new EngineOptions
+            SiloHost.Run(settings, new SiloOptions
             {
-                IndexPath = indexPath,
+                IndexPath = parse.GetValue(index)!,
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
-                Ranker = ranker,
-            };
-            var engine = MatchingEngine.Open(engineOptions);
-            if (parse.GetValue(inMemory))
-            {
-                using var onDisk = engine;
-                engine = MatchingEngine.Create(onDisk.Achievements(), onDisk.Demands(), new EngineOptions
-                {
-                    Analyzer = engineOptions.Analyzer,
-                    Ranker = ranker,
-                });
-                host.Log($"loaded {engine.AchievementCount} achievements and {engine.DemandCount} demands into memory");
-            }
-
-            var identity = Replicas.Of(engine, CommandHost.ModelPath(modelValue));
-            // Build the feature profiles now, not in the first batch.
-            if (engine.Demands().FirstOrDefault() is { } warmUp)
-            {
-                engine.RankDemand(warmUp, 1);
-            }
-
-            using var replica = new ReplicaService(engine, identity, parse.GetValue(threads), line => host.Log("silo: " + line));
-            using var silo = ClusterHosting.BuildSilo(settings, new SiloEndpoint
-            {
-                Advertised = advertised,
-                SiloPort = parse.GetValue(siloPort),
-                GatewayPort = parse.GetValue(gatewayPort),
-            }, replica, Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true));
-            try
-            {
-                silo.StartAsync().GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw new ClusterException($"the silo could not join cluster '{settings.ClusterId}' at {settings.Redis}: {e.GetBaseException().Message}", e);
-            }
-
-            var me = silo.Services.GetService(typeof(Orleans.Runtime.ILocalSiloDetails)) as Orleans.Runtime.ILocalSiloDetails;
-            host.Log($"silo ready: {me?.SiloAddress} in cluster '{settings.ClusterId}' at {settings.Redis}, serving {identity}");
-            silo.WaitForShutdown();
-            host.Log("silo stopped");
+                Ranker = host.LoadModel(modelValue),
+                ModelPath = CommandHost.ModelPath(modelValue),
+                InMemory = parse.GetValue(inMemory),
+                Endpoint = new SiloEndpoint { Advertised = advertised, SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort) },
+                Threads = parse.GetValue(threads),
+                LogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
+            }, host.Log);
             return ExitCodes.Success;
         }));
         return command;
