@@ -102,9 +102,8 @@ internal sealed class RecordSearcher : IDisposable
             return [];
         }
 
-        // Fetch a few extra so that ties at the cut are resolved by id, not by internal doc order.
-        var extra = excludeId is null ? 16 : 17;
-        var hits = _scorer.Top(clauses, topN + extra);
+        // Ties at the cut are resolved by id inside the scorer, however many there are; one more when a record may be excluded.
+        var hits = _scorer.Top(clauses, excludeId is null ? topN : topN + 1, _ids);
         var ranked = hits
             .Select(hit => (Hit: hit, Id: _ids[hit.Doc]!))
             .Where(x => x.Id != excludeId)

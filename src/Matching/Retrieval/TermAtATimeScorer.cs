@@ -23,7 +23,8 @@ internal readonly record struct ScoredClause(int Field, string Term, BytesRef By
 /// scores are summed into a per-thread array of doubles. The arithmetic is Lucene's own, in the same order:
 /// each clause's score in single precision as <c>BM25DocScorer</c> computes it, summed in double precision over
 /// the clauses in the order BooleanScorer visits them (the last clause first), then rounded to single precision.
-/// Ties at the cut keep the lower document number, as Lucene's collector does.</para>
+/// Ties at the cut keep the lower document number, as Lucene's collector does, or the lower id when the caller gives
+/// the ids (document numbers depend on indexing threads and segments; ids do not).</para>
 /// <para>Memory: a length byte per document and field, 8 bytes per document for each thread's accumulators (8 MB a
 /// thread at 1M records), and the kept postings lists (see <see cref="ScorerSettings"/>).</para>
 /// </remarks>
@@ -88,14 +89,19 @@ internal sealed class TermAtATimeScorer : IDisposable
         _cache.Clear();
     }
 
-    /// <summary>The <paramref name="count"/> best documents (score descending, then document number), with their
-    /// scores.</summary>
-    public List<ScoreDoc> Top(IReadOnlyList<ScoredClause> clauses, int count)
+    /// <summary>The <paramref name="count"/> best documents (score descending, then document number, or then id when
+    /// <paramref name="idsForTies"/> is given), with their scores.</summary>
+    /// <param name="clauses">The query.</param>
+    /// <param name="count">Documents kept.</param>
+    /// <param name="idsForTies">Record id per document: equal scores are then ordered by id (ordinal), so which of
+    /// many tied documents make the cut does not depend on document numbers, which vary with indexing threads.
+    /// Null: by document number, as Lucene's collector orders them.</param>
+    public List<ScoreDoc> Top(IReadOnlyList<ScoredClause> clauses, int count, string?[]? idsForTies = null)
     {
         var scores = _accumulators.Value!;
         try
         {
-            return Accumulate(scores, clauses, count);
+            return Accumulate(scores, clauses, count, idsForTies);
         }
         catch
         {
@@ -107,7 +113,7 @@ internal sealed class TermAtATimeScorer : IDisposable
     // Fully optimised from the first call: one query runs these loops millions of times, so there is nothing to
     // gain from tiered compilation's unoptimised first version.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private List<ScoreDoc> Accumulate(double[] scores, IReadOnlyList<ScoredClause> clauses, int count)
+    private List<ScoreDoc> Accumulate(double[] scores, IReadOnlyList<ScoredClause> clauses, int count, string?[]? idsForTies)
     {
         var k1Plus1 = _similarity.K1 + 1;
         var minDoc = int.MaxValue;
@@ -227,7 +233,7 @@ internal sealed class TermAtATimeScorer : IDisposable
             }
         }
 
-        return Collect(scores, minDoc, maxDoc, count);
+        return Collect(scores, minDoc, maxDoc, count, idsForTies);
     }
 
     /// <summary>Adds a kept list's scores from its table for the postings before <paramref name="windowEnd"/>;
@@ -382,11 +388,12 @@ internal sealed class TermAtATimeScorer : IDisposable
 
     /// <summary>The best <paramref name="count"/> of the accumulated documents; clears what it read.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static List<ScoreDoc> Collect(double[] scores, int minDoc, int maxDoc, int count)
+    private static List<ScoreDoc> Collect(double[] scores, int minDoc, int maxDoc, int count, string?[]? ids)
     {
-        // A min-heap on (score, −doc): its root is the weakest kept hit.
-        var heap = new PriorityQueue<int, (float Score, int Doc)>(count + 1, Weakest.Instance);
+        // A min-heap on (score, −doc) or (score, −id): its root is the weakest kept hit.
+        var heap = new PriorityQueue<int, (float Score, int Doc)>(count + 1, ids is null ? Weakest.ByDoc : new Weakest(ids));
         var floor = float.NegativeInfinity;
+        var floorDoc = -1;
         for (var doc = minDoc; doc <= maxDoc; doc++)
         {
             var sum = scores[doc];
@@ -399,8 +406,9 @@ internal sealed class TermAtATimeScorer : IDisposable
             var score = (float)sum;
             if (heap.Count == count)
             {
-                // Documents come in increasing order: an equal score loses to the one already kept.
-                if (score <= floor)
+                // Documents come in increasing order, so by document number an equal score loses to the one already
+                // kept; by id it wins when its id sorts before the weakest kept one's.
+                if (score < floor || (score == floor && (ids is null || string.CompareOrdinal(ids[doc], ids[floorDoc]) > 0)))
                 {
                     continue;
                 }
@@ -411,7 +419,7 @@ internal sealed class TermAtATimeScorer : IDisposable
             heap.Enqueue(doc, (score, doc));
             if (heap.Count == count)
             {
-                heap.TryPeek(out _, out var weakest);
+                heap.TryPeek(out floorDoc, out var weakest);
                 floor = weakest.Score;
             }
         }
@@ -426,14 +434,20 @@ internal sealed class TermAtATimeScorer : IDisposable
         return hits;
     }
 
-    private sealed class Weakest : IComparer<(float Score, int Doc)>
+    /// <summary>Orders hits weakest first: lower score, then (equal scores) the larger document number or id.</summary>
+    private sealed class Weakest(string?[]? ids) : IComparer<(float Score, int Doc)>
     {
-        public static readonly Weakest Instance = new();
+        public static readonly Weakest ByDoc = new(null);
 
         public int Compare((float Score, int Doc) x, (float Score, int Doc) y)
         {
             var byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : y.Doc.CompareTo(x.Doc);
+            if (byScore != 0)
+            {
+                return byScore;
+            }
+
+            return ids is null ? y.Doc.CompareTo(x.Doc) : string.CompareOrdinal(ids[y.Doc], ids[x.Doc]);
         }
     }
 }

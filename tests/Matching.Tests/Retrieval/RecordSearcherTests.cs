@@ -69,6 +69,55 @@ public sealed class RecordSearcherTests
         Assert.That(hits.Select(h => h.Id), Does.Not.Contain("A1"));
     }
 
+    /// <summary>40 copies of one achievement score exactly alike for any query. Which of them make a top 10 must depend
+    /// on their ids alone, not on document numbers, which follow input order and, with several indexing threads, timing.</summary>
+    [TestCase(1)]
+    [TestCase(4)]
+    public void Search_FortyTiedRecords_CutByIdWhateverTheThreadsOrInputOrder(int threads)
+    {
+        // Input in descending id order: with one thread document numbers run against the ids.
+        var ids = Enumerable.Range(0, 40).Select(i => $"T{i:D2}").ToList();
+        using var directory = new RAMDirectory();
+        IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba,
+            ids.AsEnumerable().Reverse().Select(id => IndexedRecord.From(TestRecords.Battery with { Id = id })), threads: threads);
+        using var searcher = new RecordSearcher(directory, RecordKind.Achievements, AnalyzerKind.Jieba);
+        var query = QueryText.From(TestRecords.BatteryDemand);
+
+        var top10 = searcher.Search(query, 10, withMatchedTerms: false);
+        var excluding = searcher.Search(query, 10, excludeId: "T03", withMatchedTerms: false);
+        var all = searcher.Search(query, 40, withMatchedTerms: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(all.Select(c => c.Score).Distinct().Count(), Is.EqualTo(1), "precondition: all 40 tied");
+            Assert.That(top10.Select(c => c.Id), Is.EqualTo(ids.Take(10)));
+            Assert.That(top10.Select(c => c.Rank), Is.EqualTo(Enumerable.Range(1, 10)));
+            Assert.That(excluding.Select(c => c.Id), Is.EqualTo(ids.Take(11).Where(id => id != "T03")));
+            Assert.That(all.Select(c => c.Id), Is.EqualTo(ids));
+        }
+    }
+
+    [Test]
+    public void MatchDemand_FortyTiedRecordsIndexedOnOneOrFourThreads_IdenticalOutputs()
+    {
+        var ids = Enumerable.Range(0, 40).Select(i => $"T{i:D2}").ToList();
+        var records = ids.AsEnumerable().Reverse().Select(id => TestRecords.Battery with { Id = id }).ToList();
+        List<string> Run(int threads)
+        {
+            using var engine = Matching.Engine.MatchingEngine.Create(records, TestRecords.Demands,
+                new Matching.Engine.EngineOptions { IndexThreads = threads });
+            return [.. engine.MatchDemand(TestRecords.BatteryDemand, topK: 10)
+                .Select(c => $"{c.Rank} {c.Id} {c.Score:R} {string.Join(";", c.MatchedTerms)}")];
+        }
+
+        var one = Run(1);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Run(4), Is.EqualTo(one));
+            Assert.That(one.Select(line => line.Split(' ')[1]), Is.EqualTo(ids.Take(10)));
+        }
+    }
+
     [Test]
     public void Search_NoKnownTerms_Empty()
     {
