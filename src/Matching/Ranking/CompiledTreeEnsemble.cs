@@ -196,10 +196,12 @@ internal sealed partial class CompiledTreeEnsemble
     }
 
     /// <summary>Whether <paramref name="kernel"/> runs on this machine for trees of up to <paramref name="maxLeaves"/> leaves.</summary>
+    /// <remarks>The Vector256 kernel runs everywhere (in software where the CPU has no 256-bit SIMD, with the same
+    /// results), so tests can check it on any machine; <see cref="ScoringKernel.Auto"/> picks it only where it is fast.</remarks>
     public static bool IsSupported(ScoringKernel kernel, int maxLeaves = MaskLeaves) => kernel switch
     {
         ScoringKernel.Auto or ScoringKernel.Scalar => true,
-        ScoringKernel.Vector256 => Vector256.IsHardwareAccelerated && maxLeaves <= MaskLeaves,
+        ScoringKernel.Vector256 => maxLeaves <= MaskLeaves,
         ScoringKernel.Avx512 => Avx512F.IsSupported && Avx512CD.IsSupported && maxLeaves <= MaskLeaves,
         _ => false,
     };
@@ -351,7 +353,7 @@ internal sealed partial class CompiledTreeEnsemble
         if (requested == ScoringKernel.Auto)
         {
             return IsSupported(ScoringKernel.Avx512, maxLeaves) ? ScoringKernel.Avx512
-                : IsSupported(ScoringKernel.Vector256, maxLeaves) ? ScoringKernel.Vector256
+                : Vector256.IsHardwareAccelerated && IsSupported(ScoringKernel.Vector256, maxLeaves) ? ScoringKernel.Vector256
                 : ScoringKernel.Scalar;
         }
 

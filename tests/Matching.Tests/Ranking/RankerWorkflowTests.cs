@@ -69,23 +69,39 @@ public sealed class RankerWorkflowTests
         Assert.That(second, Is.EqualTo(first));
     }
 
-    [Test]
-    public void CompiledScores_EqualMlNetScores_OnThousandsOfRealPairs()
+    [TestCase(nameof(ScoringKernel.Scalar))]
+    [TestCase(nameof(ScoringKernel.Vector256))]
+    [TestCase(nameof(ScoringKernel.Avx512))]
+    public void CompiledScores_EqualMlNetScoresBitForBit_OnThousandsOfRealPairs(string kernel)
     {
+        var pinned = CompiledTreeEnsembleTests.Runnable(kernel);
         var space = FeatureSpace.Build(SampleEvent.Achievements, SampleEvent.Demands);
         var ids = SampleEvent.Achievements.Select(a => a.Id).ToList();
         var rows = SampleEvent.Demands.SelectMany(d => space.ForDemand(d.Id, ids)).ToArray();
         var count = rows.Length / PairFeatures.Count;
         var shipped = RankerModel.Load(RankerModel.DefaultPath);
 
-        foreach (var model in new[] { _report.Model, shipped })
+        using (Assert.EnterMultipleScope())
         {
-            var compiled = new float[count];
-            model.Score(rows, count, compiled);
-            var reference = model.ScoreWithMlNet(rows, count);
-
             Assert.That(count, Is.EqualTo(7200));
-            Assert.That(compiled.Zip(reference, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(1e-5f));
+            foreach (var (name, model) in new[] { ("trained here", _report.Model), ("shipped", shipped) })
+            {
+                var reference = CompiledTreeEnsembleTests.Bits(model.ScoreWithMlNet(rows, count));
+                var compiled = CompiledTreeEnsemble.Compile(Trees(model), PairFeatures.Count, pinned);
+                var batch = new float[count];
+                compiled.Score(rows, count, batch);
+                var auto = new float[count];
+                model.Score(rows, count, auto);
+
+                Assert.That(CompiledTreeEnsembleTests.Bits(batch), Is.EqualTo(reference), $"{name} model, {kernel} kernel");
+                Assert.That(CompiledTreeEnsembleTests.Bits(auto), Is.EqualTo(reference), $"{name} model, the kernel this machine picks");
+            }
+        }
+
+        static Microsoft.ML.Trainers.FastTree.TreeEnsembleModelParametersBasedOnRegressionTree Trees(RankerModel model)
+        {
+            var last = model.MlModel is Microsoft.ML.Data.TransformerChain<Microsoft.ML.ITransformer> chain ? chain.LastTransformer : model.MlModel;
+            return (Microsoft.ML.Trainers.FastTree.TreeEnsembleModelParametersBasedOnRegressionTree)((Microsoft.ML.ISingleFeaturePredictionTransformer<object>)last).Model;
         }
     }
 
