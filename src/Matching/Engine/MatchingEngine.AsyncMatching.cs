@@ -9,32 +9,31 @@ public sealed partial class MatchingEngine
     /// <param name="demands">The demands, in the order results are wanted.</param>
     /// <param name="topK">Achievements per demand.</param>
     /// <param name="cancellationToken">Stops between demands.</param>
-    public async IAsyncEnumerable<QueryMatches> MatchAllDemandsAsync(
+    public IAsyncEnumerable<QueryMatches> MatchAllDemandsAsync(
         IEnumerable<Demand> demands,
         int topK = 10,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var demand in demands)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return new QueryMatches(demand.Id, MatchDemand(demand, topK));
-            await Task.Yield();
-        }
-    }
+        CancellationToken cancellationToken = default) =>
+        MatchAllAsync(demands, d => new QueryMatches(d.Id, MatchDemand(d, topK)), cancellationToken);
 
     /// <summary>Matches every achievement in turn, yielding each one's best demands as soon as they are ranked.</summary>
     /// <param name="achievements">The achievements, in the order results are wanted.</param>
     /// <param name="topK">Demands per achievement.</param>
     /// <param name="cancellationToken">Stops between achievements.</param>
-    public async IAsyncEnumerable<QueryMatches> MatchAllAchievementsAsync(
+    public IAsyncEnumerable<QueryMatches> MatchAllAchievementsAsync(
         IEnumerable<Achievement> achievements,
         int topK = 10,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        MatchAllAsync(achievements, a => new QueryMatches(a.Id, MatchAchievement(a, topK)), cancellationToken);
+
+    private static async IAsyncEnumerable<QueryMatches> MatchAllAsync<TQuery>(
+        IEnumerable<TQuery> queries,
+        Func<TQuery, QueryMatches> match,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var achievement in achievements)
+        foreach (var query in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return new QueryMatches(achievement.Id, MatchAchievement(achievement, topK));
+            yield return match(query);
             await Task.Yield();
         }
     }

@@ -34,25 +34,23 @@ public sealed class LocalQueryRunner(int threads = 0) : IQueryRunner
     public IReadOnlyList<IReadOnlyList<Candidate>> RankDemands(MatchingEngine engine, IReadOnlyList<Demand> demands, int depth, Action? onQueryDone)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        ArgumentNullException.ThrowIfNull(demands);
-        var lists = new IReadOnlyList<Candidate>[demands.Count];
-        Parallel.For(0, demands.Count, _parallel, i =>
-        {
-            lists[i] = engine.RankDemand(demands[i], depth);
-            onQueryDone?.Invoke();
-        });
-        return lists;
+        return Rank(demands, d => engine.RankDemand(d, depth), onQueryDone);
     }
 
     /// <inheritdoc />
     public IReadOnlyList<IReadOnlyList<Candidate>> RankAchievements(MatchingEngine engine, IReadOnlyList<Achievement> achievements, int depth, Action? onQueryDone)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        ArgumentNullException.ThrowIfNull(achievements);
-        var lists = new IReadOnlyList<Candidate>[achievements.Count];
-        Parallel.For(0, achievements.Count, _parallel, i =>
+        return Rank(achievements, a => engine.RankAchievement(a, depth), onQueryDone);
+    }
+
+    private IReadOnlyList<Candidate>[] Rank<TQuery>(IReadOnlyList<TQuery> queries, Func<TQuery, IReadOnlyList<Candidate>> rank, Action? onQueryDone)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var lists = new IReadOnlyList<Candidate>[queries.Count];
+        Parallel.For(0, queries.Count, _parallel, i =>
         {
-            lists[i] = engine.RankAchievement(achievements[i], depth);
+            lists[i] = rank(queries[i]);
             onQueryDone?.Invoke();
         });
         return lists;
