@@ -74,14 +74,9 @@ public sealed class EventOutputsTests
     }
 
     [Test]
-    public void Report_OpensInHeadlessChromium_WithSummaryPairsAndAgendaVisible()
+    public void Report_OpensInHeadlessChromium_WithDemandCardTopPairAndFirstMeetingVisible()
     {
-        const string chromium = "/usr/bin/chromium";
-        if (!File.Exists(chromium))
-        {
-            Assert.Ignore("chromium is not installed; .ci/run installs it");
-        }
-
+        var chromium = Prerequisites.Chromium();
         using var profile = new TempDir();
         var start = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
         foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={profile.Path}", "--dump-dom", new Uri(s_run["report.html"]).AbsoluteUri })
@@ -93,16 +88,34 @@ public sealed class EventOutputsTests
         var stderr = process.StandardError.ReadToEndAsync();
         var dom = process.StandardOutput.ReadToEnd();
         Assert.That(process.WaitForExit(120_000), Is.True, "chromium did not finish");
-        _ = stderr.Result;
+        Assert.That(process.ExitCode, Is.Zero, () => "chromium failed: " + stderr.Result);
 
-        var firstPair = Rows("pairs.csv")[0];
-        var firstMeeting = Rows("agenda_by_slot.csv")[0];
+        // What the browser shows, section by section: the DOM it built, not the file's text.
+        string Section(string id)
+        {
+            var from = dom.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal);
+            Assert.That(from, Is.GreaterThanOrEqualTo(0), $"no section '{id}' in the rendered page");
+            return dom[from..dom.IndexOf("</section>", from, StringComparison.Ordinal)];
+        }
+
+        static string Score(string value) => double.Parse(value, CultureInfo.InvariantCulture).ToString("0.000", CultureInfo.InvariantCulture);
+
+        // The hand-checked pair D001 → A001 (sample_expected_top1.tsv) heads D001's card.
+        var topOfD001 = Rows("demand_matches.csv").First(r => r[0] == "D001" && r[1] == "1");
+        var pair = Rows("pairs.csv")[0];
+        var meeting = Rows("agenda_by_slot.csv")[0];
+        var card = Section("demands");
+        card = card[card.IndexOf("<span class=\"id\">D001</span>", StringComparison.Ordinal)..];
+        card = card[..card.IndexOf("</article>", StringComparison.Ordinal)];
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(dom, Does.Contain("<section id=\"summary\">").And.Contain("<section id=\"pairs\">").And.Contain("<section id=\"agenda\">"));
-            Assert.That(dom, Does.Contain("120").And.Contain("60"));
-            Assert.That(dom, Does.Contain(firstPair[1]).And.Contain(firstPair[2]));
-            Assert.That(dom, Does.Contain(firstMeeting[2]).And.Contain(firstMeeting[3]));
+            Assert.That(topOfD001[2], Is.EqualTo("A001"));
+            Assert.That(card, Does.StartWith("<span class=\"id\">D001</span>高镍三元正极材料残碱控制与循环寿命提升</h3>"));
+            Assert.That(card, Does.Contain("<span class=\"rank\">#1</span><span class=\"rec-title\">一种高镍三元正极材料的表面包覆与体相掺杂协同改性技术</span><span class=\"org\">中南大学</span>"));
+            Assert.That(pair[0], Is.EqualTo("1"));
+            Assert.That(Section("pairs"), Does.Contain($"<tr><td class=\"n\">1</td><td>{pair[1]}</td><td>{pair[2]}</td><td class=\"n\">{Score(pair[3])}</td>"));
+            Assert.That((meeting[0], meeting[1]), Is.EqualTo(("1", "1")));
+            Assert.That(Section("agenda"), Does.Contain($"<td class=\"n\">第 1 轮 Slot 1</td><td class=\"n\">1</td><td>{meeting[2]}</td><td>{meeting[3]}</td><td class=\"n\">{Score(meeting[4])}</td>"));
         }
     }
 }

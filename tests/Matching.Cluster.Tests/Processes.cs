@@ -73,20 +73,9 @@ internal sealed class RedisServer : IDisposable
     /// <summary>Starts one; in CI (CI=true) a missing redis-server fails the test, elsewhere it is skipped.</summary>
     public static RedisServer Start()
     {
-        var program = FindOnPath("redis-server");
-        if (program is null)
-        {
-            const string message = "redis-server is not installed (Debian: apt-get install redis-server); the cluster tests need it";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail(message + " — .ci/run installs it");
-            }
-
-            Assert.Ignore(message);
-        }
-
+        var program = Prerequisites.RedisServer();
         var port = Cli.FreePort();
-        var child = ChildProcess.Start(program!, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+        var child = ChildProcess.Start(program, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no");
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
@@ -115,9 +104,4 @@ internal sealed class RedisServer : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 }

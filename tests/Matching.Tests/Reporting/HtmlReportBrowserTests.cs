@@ -6,22 +6,17 @@ namespace Matching.Tests.Reporting;
 /// <summary>Loads the HTML report in a real browser (headless Chromium) and reads back the DOM it built.</summary>
 public sealed class HtmlReportBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     [Test]
     public void Render_HeadlessChromium_ShowsSummaryPairsAndAgendaAsText()
     {
-        if (!File.Exists(Chromium))
-        {
-            Assert.Ignore("chromium is not installed; .ci/run installs it");
-        }
-
+        var chromium = Prerequisites.Chromium();
         using var temp = new TempDirectory();
         var page = temp.File("report.html");
         File.WriteAllText(page, HtmlReportWriterTests.Render(SampleReport.Build()), new UTF8Encoding(false));
 
-        var dom = RunChromium(temp.File("profile"), "--dump-dom", new Uri(page).AbsoluteUri);
+        var dom = RunChromium(chromium, temp.File("profile"), "--dump-dom", new Uri(page).AbsoluteUri);
 
         using (Assert.EnterMultipleScope())
         {
@@ -42,9 +37,9 @@ public sealed class HtmlReportBrowserTests
         }
     }
 
-    private static string RunChromium(string profile, params string[] arguments)
+    private static string RunChromium(string chromium, string profile, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Chromium)
+        var start = new ProcessStartInfo(chromium)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
