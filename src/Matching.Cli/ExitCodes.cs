@@ -24,7 +24,8 @@ internal static class ExitCodes
     /// <summary>A ranker model is missing, damaged, or from another feature or analyzer version.</summary>
     public const int ModelError = 6;
 
-    /// <summary>A cluster run failed: Redis or the silos unreachable, or no live silo serves the run's index and model.</summary>
+    /// <summary>A cluster run failed: Redis or the silos unreachable, no live silo serves the run's index and model, or a
+    /// batch failed on every attempt.</summary>
     public const int ClusterError = 7;
 
     /// <summary>Interrupted (Ctrl+C).</summary>

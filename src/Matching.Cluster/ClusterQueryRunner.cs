@@ -26,6 +26,11 @@ public sealed record ClusterRunOptions
     /// <summary>A batch call that takes longer fails and the silo is dropped from the run. Default 2 min. (Batches of a
     /// silo that hangs are re-run elsewhere long before: see the remarks of <see cref="ClusterQueryRunner"/>.)</summary>
     public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Failed calls of one batch (an error on the silo, the silo lost, a timeout), on whatever silos, after
+    /// which the run stops with a <see cref="ClusterException"/> naming the batch instead of re-sending it forever.
+    /// Default 4.</summary>
+    public int MaxBatchFailures { get; init; } = 4;
 }
 
 /// <summary>What a cluster run did, per direction.</summary>
@@ -68,6 +73,7 @@ public sealed class ClusterQueryRunner : IQueryRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InFlightPerSilo, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchFailures, 1);
         _connection = connection;
         _expected = expected;
         _options = options;
@@ -90,20 +96,20 @@ public sealed class ClusterQueryRunner : IQueryRunner
     public IReadOnlyList<IReadOnlyList<Candidate>> RankDemands(MatchingEngine engine, IReadOnlyList<Demand> demands, int depth, Action? onQueryDone)
     {
         ArgumentNullException.ThrowIfNull(demands);
-        return Run(QueryKind.Demands, [.. demands.Select(RecordJson.Write)], depth, onQueryDone);
+        return Run(QueryKind.Demands, [.. demands.Select(RecordJson.Write)], [.. demands.Select(d => d.Id)], depth, onQueryDone);
     }
 
     /// <inheritdoc />
     public IReadOnlyList<IReadOnlyList<Candidate>> RankAchievements(MatchingEngine engine, IReadOnlyList<Achievement> achievements, int depth, Action? onQueryDone)
     {
         ArgumentNullException.ThrowIfNull(achievements);
-        return Run(QueryKind.Achievements, [.. achievements.Select(RecordJson.Write)], depth, onQueryDone);
+        return Run(QueryKind.Achievements, [.. achievements.Select(RecordJson.Write)], [.. achievements.Select(a => a.Id)], depth, onQueryDone);
     }
 
-    private IReadOnlyList<IReadOnlyList<Candidate>> Run(QueryKind kind, string[] queries, int depth, Action? onQueryDone) =>
-        Task.Run(() => RunAsync(kind, queries, depth, onQueryDone)).GetAwaiter().GetResult();
+    private IReadOnlyList<IReadOnlyList<Candidate>> Run(QueryKind kind, string[] queries, string[] ids, int depth, Action? onQueryDone) =>
+        Task.Run(() => RunAsync(kind, queries, ids, depth, onQueryDone)).GetAwaiter().GetResult();
 
-    private async Task<IReadOnlyList<IReadOnlyList<Candidate>>> RunAsync(QueryKind kind, string[] queries, int depth, Action? onQueryDone)
+    private async Task<IReadOnlyList<IReadOnlyList<Candidate>>> RunAsync(QueryKind kind, string[] queries, string[] ids, int depth, Action? onQueryDone)
     {
         var results = new IReadOnlyList<Candidate>[queries.Length];
         if (queries.Length == 0)
@@ -113,7 +119,7 @@ public sealed class ClusterQueryRunner : IQueryRunner
 
         var clock = Stopwatch.StartNew();
         var size = _options.BatchSize;
-        var run = new RunState((queries.Length + size - 1) / size);
+        var run = new RunState((queries.Length + size - 1) / size, _options.MaxBatchFailures);
         var workers = new List<Task>();
         var started = new HashSet<(SiloAddress, int)>();
         var bySilo = new ConcurrentDictionary<string, int>();
@@ -145,7 +151,8 @@ public sealed class ClusterQueryRunner : IQueryRunner
                 }
                 catch (Exception e)
                 {
-                    run.Release(b, silo);
+                    // Re-queued, unless this was the batch's last allowed failure: then the run stops.
+                    run.Failed(b, silo, $"on silo {silo}: {e.GetType().Name}: {FirstLine(e.Message)}");
                     if (e is TimeoutException && !run.Finished.IsCompleted)
                     {
                         // A call that outlives ten batch times was most likely lost with a killed silo or gateway
@@ -228,6 +235,14 @@ public sealed class ClusterQueryRunner : IQueryRunner
             }
 
             await Task.WhenAny(run.Finished, Task.Delay(_options.DiscoveryPeriod)).ConfigureAwait(false);
+        }
+
+        if (run.GaveUp is { } failed)
+        {
+            var start = failed.Batch * size;
+            var end = Math.Min(queries.Length, start + size) - 1;
+            throw new ClusterException(string.Create(CultureInfo.InvariantCulture,
+                $"batch #{failed.Batch} of the {kind.ToString().ToLowerInvariant()} ({end - start + 1} queries, {ids[start]} … {ids[end]}) failed {failed.Failures} times, the last {failed.LastError}; a batch is tried at most {_options.MaxBatchFailures} times, so the run stops (nothing is written)"));
         }
 
         var stats = new ClusterRunStats(queries.Length, run.Count, attempts,
@@ -378,10 +393,12 @@ public sealed class ClusterQueryRunner : IQueryRunner
         }
     }
 
-    /// <summary>The batches of one direction: pending, in flight (where, since when), done.</summary>
+    /// <summary>The batches of one direction: pending, in flight (where, since when), failed calls, done.</summary>
     private sealed class RunState
     {
         private readonly Queue<int> _pending = new();
+        private readonly int _maxFailures;
+        private readonly int[] _failures;
         private readonly bool[] _done;
         private readonly DateTime?[] _started;
         private readonly List<SiloAddress>[] _runningOn;
@@ -391,9 +408,11 @@ public sealed class ClusterQueryRunner : IQueryRunner
         private double _doneSeconds;
         private int _doneCount;
 
-        public RunState(int count)
+        public RunState(int count, int maxFailures)
         {
             Count = count;
+            _maxFailures = maxFailures;
+            _failures = new int[count];
             _done = new bool[count];
             _started = new DateTime?[count];
             _runningOn = new List<SiloAddress>[count];
@@ -408,7 +427,11 @@ public sealed class ClusterQueryRunner : IQueryRunner
 
         public int Count { get; }
 
+        /// <summary>Finished: every batch done, or <see cref="GaveUp"/> set.</summary>
         public Task Finished => _finished.Task;
+
+        /// <summary>The batch that failed <c>maxFailures</c> times, which ended the run; null while none has.</summary>
+        public (int Batch, int Failures, string LastError)? GaveUp { get; private set; }
 
         /// <summary>How long a batch call may take: ten times the mean batch time so far, at least 10 s, at most
         /// <paramref name="max"/> (which also applies before any batch is done).</summary>
@@ -498,6 +521,22 @@ public sealed class ClusterQueryRunner : IQueryRunner
                 {
                     _finished.TrySetResult();
                 }
+            }
+        }
+
+        /// <summary>A failed call: counted against the batch, which then goes back to the queue like a released one, or,
+        /// at its last allowed failure, ends the run.</summary>
+        public void Failed(int b, SiloAddress silo, string error)
+        {
+            lock (this)
+            {
+                if (!_done[b] && ++_failures[b] >= _maxFailures && GaveUp is null)
+                {
+                    GaveUp = (b, _failures[b], error);
+                    _finished.TrySetResult();
+                }
+
+                Release(b, silo);
             }
         }
 

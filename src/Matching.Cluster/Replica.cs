@@ -77,7 +77,6 @@ public sealed class ReplicaService : IDisposable
 {
     private readonly MatchingEngine _engine;
     private readonly LocalQueryRunner _runner;
-    private readonly TimeSpan _testDelay;
     private readonly Action<string> _log;
     private int _batches;
 
@@ -86,14 +85,12 @@ public sealed class ReplicaService : IDisposable
     /// <param name="identity">Its identity (<see cref="Replicas.Of"/>).</param>
     /// <param name="threads">Query threads per batch; 0 uses every core.</param>
     /// <param name="log">Where a line per batch goes.</param>
-    /// <param name="testDelay">Added to every batch (tests use it to make a run long enough to kill a silo mid-way).</param>
-    public ReplicaService(MatchingEngine engine, ReplicaIdentity identity, int threads, Action<string> log, TimeSpan testDelay = default)
+    public ReplicaService(MatchingEngine engine, ReplicaIdentity identity, int threads, Action<string> log)
     {
         _engine = engine;
         Identity = identity;
         _runner = new LocalQueryRunner(threads);
         _log = log;
-        _testDelay = testDelay;
     }
 
     /// <summary>What this replica serves.</summary>
@@ -109,11 +106,6 @@ public sealed class ReplicaService : IDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        if (_testDelay > TimeSpan.Zero)
-        {
-            await Task.Delay(_testDelay).ConfigureAwait(false);
-        }
-
         var lists = await Task.Run(() => request.Kind == QueryKind.Demands
             ? _runner.RankDemands(_engine, [.. request.Queries.Select(RecordJson.ReadDemand)], request.Depth, null)
             : _runner.RankAchievements(_engine, [.. request.Queries.Select(RecordJson.ReadAchievement)], request.Depth, null)).ConfigureAwait(false);

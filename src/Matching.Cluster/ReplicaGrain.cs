@@ -21,10 +21,19 @@ internal sealed class ReplicaGrain(ReplicaService replica, ILocalSiloDetails sil
         return Task.FromResult(replica.Identity);
     }
 
-    public Task<BatchResult> Rank(BatchRequest request)
+    /// <summary>Test seam, null in the product: awaited before every batch. The cluster tests set it in their silo
+    /// processes (from a .NET startup hook, through InternalsVisibleTo) to delay batches or make them fail.</summary>
+    internal static Func<BatchRequest, Task>? BeforeBatch { get; set; }
+
+    public async Task<BatchResult> Rank(BatchRequest request)
     {
         CheckHome();
-        return replica.RunAsync(request, this.GetPrimaryKeyString());
+        if (BeforeBatch is { } hook)
+        {
+            await hook(request);
+        }
+
+        return await replica.RunAsync(request, this.GetPrimaryKeyString());
     }
 
     /// <summary>The placement director guarantees it; a grain that finds itself elsewhere would serve another

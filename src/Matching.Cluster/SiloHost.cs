@@ -33,9 +33,6 @@ public sealed record SiloOptions
 
     /// <summary>Orleans' own log level on the log.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
-
-    /// <summary>Added to every batch; only the cluster tests set it, to make a run long enough to kill a silo mid-way.</summary>
-    internal TimeSpan BatchDelay { get; init; }
 }
 
 /// <summary>Runs one silo: opens its replica, joins the cluster and serves batches until the process is stopped.</summary>
@@ -69,7 +66,7 @@ public static class SiloHost
             engine.RankDemand(warmUp, 1);
         }
 
-        using var replica = new ReplicaService(engine, identity, options.Threads, line => log("silo: " + line), options.BatchDelay);
+        using var replica = new ReplicaService(engine, identity, options.Threads, line => log("silo: " + line));
         using var silo = ClusterHosting.BuildSilo(settings, options.Endpoint, replica, options.LogLevel);
         try
         {

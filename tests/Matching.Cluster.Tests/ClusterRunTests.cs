@@ -63,12 +63,12 @@ public sealed class ClusterRunTests
     public void SiloJoinsMidRunAndAnotherIsKilled_NoBatchLostOrDuplicated_EqualsLocalRun()
     {
         // Slow batches (300 ms each, 2 queries) so the run lasts long enough to join and kill silos during it.
-        using var first = StartSlowSilo("kill", _index, delayMs: 300);
+        using var first = StartSilo("kill", _index, SiloFaults.Environment(delayMilliseconds: 300));
         var output = Path.Combine(_root, "kill");
         using var match = ChildProcess.Cli("match", "--out", output, "--cluster", Redis, "--cluster-id", "kill", "--batch-size", "2");
         first.WaitFor(s => s.Count("silo: batch ") >= 3, s_timeout, "the first silo runs batches");
 
-        using var second = StartSlowSilo("kill", _index, delayMs: 300);
+        using var second = StartSilo("kill", _index, SiloFaults.Environment(delayMilliseconds: 300));
         second.WaitFor(s => s.Count("silo: batch ") >= 2, s_timeout, "the silo that joined mid-run takes work");
         first.Kill();
 
@@ -115,6 +115,46 @@ public sealed class ClusterRunTests
     }
 
     [Test]
+    public void BatchThatFailsTwiceThenSucceeds_IsRetried_EqualsLocalRun()
+    {
+        using var silo = StartSilo("flaky", _index, SiloFaults.Environment(failBatch: "demands:2:2"));
+        var output = Path.Combine(_root, "flaky");
+
+        var run = Cli.Run("match", "--out", output, "--cluster", Redis, "--cluster-id", "flaky", "--batch-size", "8");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Err);
+        AssertEqualsReference(output);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(run.Err, Does.Contain(SiloFaults.FailureMessage(QueryKind.Demands, 2)), "the injected failure happened");
+            var demands = run.Err.Split('\n').Single(line => line.StartsWith("cluster: 60 demands in", StringComparison.Ordinal));
+            Assert.That(demands, Does.Contain("8 batches on 1 silo(s)").And.Contain("; 2 re-sent;"), "batch #2 sent three times, every other batch once");
+        }
+    }
+
+    [Test]
+    public void BatchThatFailsEveryTime_TriedFourTimes_ThenTheRunFailsWithExitCode7NamingIt()
+    {
+        // Both silos fail demand batch #2 (D017 … D024 at 8 a batch) whenever they are given it: without a bound the
+        // coordinator would re-send it forever. The run is a child process, so a regression ends in a failed wait.
+        using var a = StartSilo("poison", _index, SiloFaults.Environment(failBatch: "demands:2"));
+        using var b = StartSilo("poison", _index, SiloFaults.Environment(failBatch: "demands:2"));
+        var output = Path.Combine(_root, "poison");
+        using var match = ChildProcess.Cli("match", "--out", output, "--cluster", Redis, "--cluster-id", "poison", "--batch-size", "8");
+
+        var result = match.WaitForExit(s_timeout);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(7), result.Err);
+            Assert.That(result.Err, Does.Contain("error: batch #2 of the demands (8 queries, D017 … D024) failed 4 times, the last on silo S127.0.0.1:"));
+            Assert.That(result.Err, Does.Contain($"InvalidOperationException: {SiloFaults.FailureMessage(QueryKind.Demands, 2)}; a batch is tried at most 4 times"));
+            Assert.That(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), Is.False, "a failed run writes nothing");
+            Assert.That(a.HasExited || b.HasExited, Is.False, "the silos stay up");
+        }
+    }
+
+    [Test]
     public void NoRedis_FailsWithClusterExitCode()
     {
         var port = Cli.FreePort();
@@ -123,18 +163,13 @@ public sealed class ClusterRunTests
         Assert.That(run.Err, Does.Contain("error:"));
     }
 
-    private ChildProcess StartSilo(string clusterId, string index, params string[] extra)
-    {
-        var silo = ChildProcess.Cli(["silo", "--cluster", Redis, "--cluster-id", clusterId, "--index", index, "--threads", "1", .. extra]);
-        silo.WaitFor(s => s.Err.Contains("silo ready:", StringComparison.Ordinal), s_timeout, "silo start");
-        return silo;
-    }
+    private ChildProcess StartSilo(string clusterId, string index, params string[] extra) => StartSilo(clusterId, index, null, extra);
 
-    /// <summary>The test silo (tests/Matching.Cluster.TestSilo): the product's silo with every batch delayed.</summary>
-    private ChildProcess StartSlowSilo(string clusterId, string index, int delayMs)
+    /// <summary>A real <c>matching silo</c>; with <paramref name="faults"/> (<see cref="SiloFaults.Environment"/>) its batches
+    /// are delayed or fail.</summary>
+    private ChildProcess StartSilo(string clusterId, string index, IReadOnlyDictionary<string, string>? faults, params string[] extra)
     {
-        var silo = ChildProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "Matching.Cluster.TestSilo.dll"),
-            Redis, clusterId, index, delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var silo = ChildProcess.Cli(faults, ["silo", "--cluster", Redis, "--cluster-id", clusterId, "--index", index, "--threads", "1", .. extra]);
         silo.WaitFor(s => s.Err.Contains("silo ready:", StringComparison.Ordinal), s_timeout, "silo start");
         return silo;
     }

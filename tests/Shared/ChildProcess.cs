@@ -28,10 +28,15 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>The <c>matching</c> command with <paramref name="args"/>.</summary>
-    public static ChildProcess Cli(params string[] args) =>
-        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Matching.Cli.dll"), .. args]);
+    public static ChildProcess Cli(params string[] args) => Cli(null, args);
 
-    public static ChildProcess Start(string program, params string[] args)
+    /// <summary>The <c>matching</c> command with <paramref name="args"/> and extra environment variables.</summary>
+    public static ChildProcess Cli(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start("dotnet", environment, [Path.Combine(AppContext.BaseDirectory, "Matching.Cli.dll"), .. args]);
+
+    public static ChildProcess Start(string program, params string[] args) => Start(program, null, args);
+
+    public static ChildProcess Start(string program, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -42,6 +47,11 @@ internal sealed class ChildProcess : IDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start"));
