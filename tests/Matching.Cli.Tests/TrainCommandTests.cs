@@ -94,21 +94,102 @@ public sealed class RerankedEvaluateTests
     }
 
     [Test]
-    public void Evaluate_JudgedOnly_ReportsMrrNdcgP1()
+    public void Evaluate_JudgedOnly_MetricsEqualAnIndependentComputation()
     {
         using var temp = new TempDir();
-        var expected = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "sample_expected_top1.tsv")).Select(l => l.Split('\t')).ToList();
-        // Each demand: its best achievement (grade 1) and two judged non-relevant ones.
-        File.WriteAllLines(temp["j.qrels"], expected.SelectMany(p => new[] { $"{p[0]} 0 {p[1]} 1", $"{p[0]} 0 A119 0", $"{p[0]} 0 A120 0" }).Distinct());
-        File.WriteAllLines(temp["c.run"], expected.SelectMany(p => new[] { $"{p[0]} Q0 {p[1]} 1 0 judged", $"{p[0]} Q0 A119 2 0 judged", $"{p[0]} Q0 A120 3 0 judged" }).Distinct());
+        var best = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "sample_expected_top1.tsv")).Select(l => l.Split('\t')).ToList();
+        var achievementIds = Matching.Ingestion.RecordReader.ReadAchievements(Cli.Sample("achievements.csv")).Records.Select(a => a.Id).ToList();
+        // Per demand: its hand-checked best achievement (grade 2), two judged non-relevant ones, every third demand also a
+        // partly relevant one (grade 1), and one unjudged candidate that judged-only lists must drop. Every fifth demand has
+        // no non-relevant judgment, so judged-only evaluation must leave it out.
+        var grades = new Dictionary<string, Dictionary<string, int>>();
+        var runs = new Dictionary<string, List<string>>();
+        for (var i = 0; i < best.Count; i++)
+        {
+            var (demand, answer) = (best[i][0], best[i][1]);
+            var others = achievementIds.Where(id => id != answer).ToList();
+            var pick = (int k) => others[((i * 7) + (k * 31)) % others.Count];
+            grades[demand] = i % 5 == 4 ? new() { [answer] = 2 } : new() { [answer] = 2, [pick(1)] = 0, [pick(2)] = 0 };
+            if (i % 3 == 0)
+            {
+                grades[demand][pick(3)] = 1;
+            }
+
+            // Candidate order as a first-stage run might give it: the answer last, so the BM25 baseline has to re-sort.
+            runs[demand] = [.. grades[demand].Keys.Where(id => id != answer), pick(4), answer];
+        }
+
+        File.WriteAllLines(temp["j.qrels"], grades.SelectMany(d => d.Value.Select(g => $"{d.Key} 0 {g.Key} {g.Value}")));
+        File.WriteAllLines(temp["c.run"], runs.SelectMany(d => d.Value.Select((id, r) => $"{d.Key} Q0 {id} {r + 1} 0 first-stage")));
 
         var result = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"),
             "-j", temp["j.qrels"], "--candidates", temp["c.run"], "--judged-only", "--json");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
         using var json = JsonDocument.Parse(result.Out);
-        Assert.That(json.RootElement.GetProperty("reranked").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "mrr", "ndcg", "p@1" }));
-        Assert.That(json.RootElement.GetProperty("queries").GetInt32(), Is.GreaterThan(40));
+        var (queries, bm25, reranked) = JudgedOnlyByHand(grades, runs);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(json.RootElement.GetProperty("queries").GetInt32(), Is.EqualTo(queries).And.EqualTo(best.Count - (best.Count / 5)));
+            foreach (var (name, expected) in new[] { ("bm25", bm25), ("reranked", reranked) })
+            {
+                var reported = json.RootElement.GetProperty(name);
+                Assert.That(reported.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "mrr", "ndcg", "p@1" }));
+                // Printed rounded to 6 decimals.
+                Assert.That(reported.GetProperty("mrr").GetDouble(), Is.EqualTo(expected.Mrr).Within(5e-7), name);
+                Assert.That(reported.GetProperty("ndcg").GetDouble(), Is.EqualTo(expected.Ndcg).Within(5e-7), name);
+                Assert.That(reported.GetProperty("p@1").GetDouble(), Is.EqualTo(expected.P1).Within(5e-7), name);
+            }
+
+            // Not a degenerate case: the metrics are neither all 0 nor all 1, and the two orders differ.
+            Assert.That(new[] { bm25.Ndcg, reranked.Ndcg }, Has.All.InRange(0.3, 0.9999));
+            Assert.That(reranked, Is.Not.EqualTo(bm25));
+        }
+    }
+
+    /// <summary>Judged-only evaluation written out from its definition (README, "evaluate"): demands with a relevant and a
+    /// judged non-relevant achievement; each list condensed to its judged candidates; BM25 orders it by the bm25 pair
+    /// feature, the reranker by the shipped model's score (ties: the BM25 order); MRR of the first relevant, nDCG with
+    /// gains 2^grade − 1 against the list's own best order, P@1.</summary>
+    private static (int Queries, (double Mrr, double Ndcg, double P1) Bm25, (double Mrr, double Ndcg, double P1) Reranked) JudgedOnlyByHand(
+        Dictionary<string, Dictionary<string, int>> grades, Dictionary<string, List<string>> runs)
+    {
+        var achievements = Matching.Ingestion.RecordReader.ReadAchievements(Cli.Sample("achievements.csv")).Records;
+        var demands = Matching.Ingestion.RecordReader.ReadDemands(Cli.Sample("demands.csv")).Records;
+        var space = Matching.Features.FeatureSpace.Build(achievements, demands);
+        var model = Matching.Ranking.RankerModel.LoadDefault();
+        var n = Matching.Features.PairFeatures.Count;
+        var lists = new List<(int[] Bm25, int[] Reranked)>();
+        foreach (var demand in demands.Where(d => grades.TryGetValue(d.Id, out var g) && g.Values.Any(v => v > 0) && g.Values.Any(v => v == 0)))
+        {
+            var judged = grades[demand.Id];
+            var ids = runs[demand.Id].Where(judged.ContainsKey).ToList();
+            var features = space.ForDemand(demand.Id, ids);
+            var scores = new float[ids.Count];
+            model.Score(features, ids.Count, scores);
+            var bm25 = Enumerable.Range(0, ids.Count).OrderByDescending(i => features[i * n]).ThenBy(i => i).ToList();
+            var reranked = bm25.OrderByDescending(i => scores[i]).ToList();
+            lists.Add(([.. bm25.Select(i => judged[ids[i]])], [.. reranked.Select(i => judged[ids[i]])]));
+        }
+
+        static (double Mrr, double Ndcg, double P1) Metrics(IEnumerable<int[]> ranked)
+        {
+            double mrr = 0, ndcg = 0, p1 = 0;
+            var count = 0;
+            foreach (var list in ranked)
+            {
+                count++;
+                var first = Array.FindIndex(list, g => g > 0);
+                mrr += first < 0 ? 0 : 1.0 / (first + 1);
+                p1 += list[0] > 0 ? 1 : 0;
+                static double Dcg(IEnumerable<int> gains) => gains.Select((g, r) => (Math.Pow(2, g) - 1) / Math.Log2(r + 2)).Sum();
+                ndcg += Dcg(list) / Dcg(list.OrderByDescending(g => g));
+            }
+
+            return (mrr / count, ndcg / count, p1 / count);
+        }
+
+        return (lists.Count, Metrics(lists.Select(l => l.Bm25)), Metrics(lists.Select(l => l.Reranked)));
     }
 
     [Test]

@@ -67,12 +67,47 @@ public sealed class ReplicaTests
     }
 
     [Test]
-    public void ModelHash_DiffersBetweenModelsAndNone()
+    public void ModelHash_SameModelEqualWherever_OtherModelOrNoneDiffer()
     {
-        var shipped = Replicas.ModelHash(Matching.Ranking.RankerModel.DefaultPath);
-        Assert.That(shipped, Is.Not.EqualTo(Replicas.NoModel));
-        Assert.That(Replicas.ModelHash(Matching.Ranking.RankerModel.DefaultPath), Is.EqualTo(shipped));
-        Assert.That(Replicas.ModelHash(null), Is.EqualTo(Replicas.NoModel));
+        // Two small models trained on the sample's hand-checked pairs with different numbers of trees, and the first
+        // one again: training is deterministic, so the same data and settings give the same file and hash.
+        var folder = Path.Combine(Path.GetTempPath(), "matching-model-hash-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var judgments = Path.Combine(folder, "judgments.qrels");
+            File.WriteAllLines(judgments, ["D001 0 A001 1", "D003 0 A003 1", "D005 0 A006 1", "D006 0 A008 1", "D007 0 A009 1", "D008 0 A010 1"]);
+            string Train(string name, int trees)
+            {
+                var path = Path.Combine(folder, name);
+                var run = Cli.Run("train", "-a", Path.Combine(SampleEvent.Directory, "achievements.csv"), "-d", Path.Combine(SampleEvent.Directory, "demands.csv"),
+                    "-j", judgments, "--depth", "20", "--trees", trees.ToString(System.Globalization.CultureInfo.InvariantCulture), "--leaves", "4", "--min-leaf", "2", "--out", path);
+                Assert.That(run.ExitCode, Is.Zero, run.Err);
+                return path;
+            }
+
+            var first = Train("first.zip", trees: 5);
+            var again = Train("again.zip", trees: 5);
+            var other = Train("other.zip", trees: 8);
+            var copy = Path.Combine(folder, "copy-of-first.zip");
+            File.Copy(first, copy);
+            var shipped = Replicas.ModelHash(Matching.Ranking.RankerModel.DefaultPath);
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(File.ReadAllBytes(other), Is.Not.EqualTo(File.ReadAllBytes(first)), "precondition: two different model files");
+                Assert.That(Replicas.ModelHash(other), Is.Not.EqualTo(Replicas.ModelHash(first)), "two different models");
+                Assert.That(Replicas.ModelHash(again), Is.EqualTo(Replicas.ModelHash(first)), "the same model trained again");
+                Assert.That(Replicas.ModelHash(copy), Is.EqualTo(Replicas.ModelHash(first)), "the same model at another path");
+                Assert.That(new[] { Replicas.ModelHash(first), Replicas.ModelHash(other) }, Has.None.EqualTo(shipped));
+                Assert.That(new[] { Replicas.ModelHash(first), Replicas.ModelHash(other), shipped }, Has.None.EqualTo(Replicas.NoModel));
+                Assert.That(Replicas.ModelHash(null), Is.EqualTo(Replicas.NoModel));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static bool Same(Matching.Retrieval.Candidate x, Matching.Retrieval.Candidate y) =>

@@ -160,39 +160,61 @@ public sealed class PairFeatureExtractorTests
         var n = PairFeatures.Count;
         var achievements = SampleEvent.Achievements.Select(a => space.Achievement(a.Id)).ToList();
         var demands = SampleEvent.Demands.Select(d => space.Demand(d.Id)).ToList();
-        var reference = new float[n];
         var checkedPairs = 0;
 
-        foreach (var demand in demands)
+        // Every column of every row, the list columns (2: rank of bm25 in the list, 3: bm25 / the list's best) too.
+        void AssertSameRows(float[] rows, List<float[]> reference, string query)
         {
-            var rows = new float[achievements.Count * n];
-            space.Extractor.Compute(demand, achievements, rows);
-            for (var i = 0; i < achievements.Count; i++)
+            ReferenceListColumns(reference);
+            for (var i = 0; i < reference.Count; i++)
             {
-                space.Extractor.ComputeRowReference(demand, achievements[i], reference);
-                reference[2] = rows[(i * n) + 2];
-                reference[3] = rows[(i * n) + 3];
-                Assert.That(rows.AsSpan(i * n, n).ToArray(), Is.EqualTo(reference), $"{SampleEvent.Demands[demands.IndexOf(demand)].Id} × {SampleEvent.Achievements[i].Id}");
+                Assert.That(Bits(rows.AsSpan(i * n, n).ToArray()), Is.EqualTo(Bits(reference[i])), $"{query}, candidate {i}");
                 checkedPairs++;
             }
         }
 
-        foreach (var achievement in achievements.Take(20))
+        using (Assert.EnterMultipleScope())
         {
-            var rows = new float[demands.Count * n];
-            space.Extractor.Compute(achievement, demands, rows, demandIsQuery: false);
-            for (var i = 0; i < demands.Count; i++)
+            for (var d = 0; d < demands.Count; d++)
             {
-                space.Extractor.ComputeRowReference(demands[i], achievement, reference);
-                reference[2] = rows[(i * n) + 2];
-                reference[3] = rows[(i * n) + 3];
-                Assert.That(rows.AsSpan(i * n, n).ToArray(), Is.EqualTo(reference));
-                checkedPairs++;
+                var rows = new float[achievements.Count * n];
+                space.Extractor.Compute(demands[d], achievements, rows);
+                AssertSameRows(rows, [.. achievements.Select(a => Reference(space, demands[d], a))], SampleEvent.Demands[d].Id);
+            }
+
+            for (var a = 0; a < 20; a++)
+            {
+                var rows = new float[demands.Count * n];
+                space.Extractor.Compute(achievements[a], demands, rows, demandIsQuery: false);
+                AssertSameRows(rows, [.. demands.Select(d => Reference(space, d, achievements[a]))], SampleEvent.Achievements[a].Id);
             }
         }
 
         Assert.That(checkedPairs, Is.EqualTo((60 * 120) + (20 * 60)));
     }
+
+    private static float[] Reference(FeatureSpace space, PreparedProfile demand, PreparedProfile achievement)
+    {
+        var row = new float[PairFeatures.Count];
+        space.Extractor.ComputeRowReference(demand, achievement, row);
+        return row;
+    }
+
+    /// <summary>The list columns by their definition: the 1-based rank of column 0 (bm25) in the list, best first, ties
+    /// in list order; and column 0 over the list's best (0 when the best is not positive).</summary>
+    private static void ReferenceListColumns(List<float[]> rows)
+    {
+        var best = rows.Max(r => r[0]);
+        var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => rows[i][0]).ThenBy(i => i).ToList();
+        for (var rank = 0; rank < order.Count; rank++)
+        {
+            var row = rows[order[rank]];
+            row[2] = rank + 1;
+            row[3] = best > 0 ? row[0] / best : 0f;
+        }
+    }
+
+    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 
     [Test]
     public void Compute_AdHocQueryWithUnseenTerms_NoOutOfRange()
