@@ -38,6 +38,15 @@ public sealed class MatchCommandTests
         }
     }
 
+    /// <summary>The demands of the sample that sample_expected_top1.tsv leaves out, and why.</summary>
+    private static readonly Dictionary<string, string> s_withoutOneObviousAnswer = new()
+    {
+        // Two achievements answer it: A051 (镉污染稻田土壤钝化与低积累品种协同修复, 南京农业大学), which BM25 and the model put
+        // first, and A102 (重金屬污染農田土壤鈍化修復材料, 湖南大学), which the default same-province preference puts first in
+        // demand_matches.csv for this 湖南 enterprise. Which one is "the" answer depends on the event's rules.
+        ["D029"] = "two answers, ordered by the event's same-province preference",
+    };
+
     [Test]
     public void Match_Sample_HandCheckedDemandsGetTheirAchievementFirst()
     {
@@ -52,7 +61,9 @@ public sealed class MatchCommandTests
         var top = ReadCsv(temp["demand_matches.csv"]).Where(r => r["rank"] == "1").ToDictionary(r => r["demand_id"], r => r["achievement_id"]);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(expected, Has.Count.GreaterThanOrEqualTo(50));
+            // The fixture covers every demand of the sample but those listed above, each with its reason.
+            Assert.That(expected.Keys.Concat(s_withoutOneObviousAnswer.Keys), Is.EquivalentTo(top.Keys));
+            Assert.That(top.Keys, Has.Count.EqualTo(60));
             foreach (var (demand, achievement) in expected)
             {
                 Assert.That(top[demand], Is.EqualTo(achievement), $"top achievement for {demand}");

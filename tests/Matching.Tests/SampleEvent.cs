@@ -15,7 +15,8 @@ internal static class SampleEvent
 
     public static IReadOnlyList<Demand> Demands => s_demands.Value;
 
-    /// <summary>Demand → the achievement that obviously answers it (grade 1 judgments).</summary>
+    /// <summary>Demand → the achievement that obviously answers it (grade 1 judgments): every demand of the sample but
+    /// D029, which two achievements answer (see MatchCommandTests in Matching.Cli.Tests).</summary>
     public static IReadOnlyList<Judgment> BestPairs { get; } = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "sample", "expected_top1.tsv"))
         .Select(line => line.Split('\t'))
         .Select(parts => new Judgment(parts[0], parts[1], 1))
