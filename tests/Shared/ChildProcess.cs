@@ -131,6 +131,22 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Whether the child has <paramref name="path"/> open (a link of <c>/proc/PID/fd</c> points to it), or null
+    /// when that cannot be seen.</summary>
+    public bool? HasOpen(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            return new DirectoryInfo($"/proc/{Id}/fd").EnumerateFileSystemInfos().Any(fd => fd.LinkTarget == full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process ended while we looked.
+            return null;
+        }
+    }
+
     public string Out
     {
         get

@@ -17,9 +17,9 @@ public sealed class IndexCrashTests
     private const int Changed = 500;
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
 
-    /// <summary>Where a kill lands: after a delay from the start, at a fraction of the input read, or once the input is
-    /// read and the final flush has begun.</summary>
-    private sealed record KillPoint(string Name, TimeSpan? Delay = null, double? Fraction = null, bool Flushing = false)
+    /// <summary>Where a kill lands: after a delay from the start, at a fraction of the input read (and before
+    /// <paramref name="Below"/> of it), or once the input is read and the final flush has begun.</summary>
+    private sealed record KillPoint(string Name, TimeSpan? Delay = null, double? Fraction = null, double Below = 1, bool Flushing = false)
     {
         public override string ToString() => Name;
     }
@@ -60,16 +60,15 @@ public sealed class IndexCrashTests
         var random = new Random(20261129);
         KillPoint[] points =
         [
-            new("while starting, before the input is read", Delay: TimeSpan.FromMilliseconds(random.Next(100, 500))),
-            new("early", Fraction: 0.02 + (0.18 * random.NextDouble())),
-            new("a third in", Fraction: 0.25 + (0.2 * random.NextDouble())),
-            new("past half", Fraction: 0.55 + (0.3 * random.NextDouble())),
-            new("near the end", Fraction: 0.95 + (0.03 * random.NextDouble())),
+            new("while starting, before a document reached the index", Delay: TimeSpan.FromMilliseconds(random.Next(100, 500))),
+            new("early", Fraction: 0.02 + (0.18 * random.NextDouble()), Below: 0.25),
+            new("a third in", Fraction: 0.25 + (0.2 * random.NextDouble()), Below: 0.5),
+            new("past half", Fraction: 0.55 + (0.3 * random.NextDouble()), Below: 0.9),
+            new("near the end", Fraction: 0.95 + (0.03 * random.NextDouble()), Below: 1),
             new("input read, final flush and commit running", Flushing: true),
         ];
 
         var locksLeft = 0;
-        var committedBeforeKill = false;
         foreach (var point in points)
         {
             var filesBefore = Files(achievementsDir);
@@ -96,19 +95,39 @@ public sealed class IndexCrashTests
                     : child.BytesRead() - start >= (long)(point.Fraction!.Value * size);
             }
 
-            var placed = child.WaitUntil(Reached, s_timeout) && (point.Delay is null || newFiles.Length == 0);
+            var placed = child.WaitUntil(Reached, s_timeout);
+            var readAtKill = child.BytesRead();
+            var inputOpen = child.HasOpen(large);
             var killed = child.Kill();
             Assert.That(placed && killed, Is.True, $"kill '{point}' was not placed (child ended first: {!killed}): {child.Err}");
             var lockLeft = File.Exists(Path.Combine(achievementsDir, "write.lock"));
             locksLeft += lockLeft ? 1 : 0;
 
+            // Where the kill landed, from what the child had open and read just before it, and what it left: stored fields
+            // and term vectors are written as documents arrive, postings and field infos only at the final flush, which
+            // comes after the input is read and closed.
+            var leftFiles = Files(achievementsDir).Except(filesBefore).Where(f => f != "write.lock").ToList();
+            var flushing = leftFiles.Any(f => f.EndsWith(".fnm", StringComparison.Ordinal) || f.EndsWith(".tim", StringComparison.Ordinal));
+            var read = start is { } s0 && readAtKill is { } r ? (double)(r - s0) / size : 0;
             var state = IndexState.Read(index);
-            if (point.Flushing && state.Equals(updated))
+            var landed = $"{leftFiles.Count} new index files{(flushing ? ", postings among them" : "")}, {read:P1} of the input read, " +
+                $"input {(inputOpen is null ? "unknown" : inputOpen.Value ? "open" : "closed")}, {(state.Equals(previous) ? "previous commit" : "not the previous commit")}";
+            using (Assert.EnterMultipleScope())
             {
-                // The kill came after the commit point was written: the new commit, complete, is as good.
-                committedBeforeKill = true;
-                TestContext.Out.WriteLine($"kill '{point}' at {child.Elapsed.TotalSeconds:F2} s landed after the commit: new commit complete");
-                continue;
+                if (point.Delay is not null)
+                {
+                    Assert.That(leftFiles, Is.Empty, $"kill '{point}' landed after a document reached the index: {landed}");
+                }
+                else if (point.Flushing)
+                {
+                    Assert.That(flushing && inputOpen == false, Is.True, $"kill '{point}' landed before the input was read and the flush began: {landed}");
+                    Assert.That(state.Equals(updated), Is.False, $"kill '{point}' landed after the commit: {landed}");
+                }
+                else
+                {
+                    Assert.That(read, Is.InRange(point.Fraction!.Value, point.Below), $"kill '{point}' landed elsewhere in the input: {landed}");
+                    Assert.That(leftFiles.Count > 0 && !flushing && inputOpen == true, Is.True, $"kill '{point}' landed outside the reading phase: {landed}");
+                }
             }
 
             Assert.That(state.Equals(previous), Is.True, $"after kill '{point}' at {child.Elapsed.TotalSeconds:F2} s: {state.Diff(previous)}");
@@ -116,20 +135,24 @@ public sealed class IndexCrashTests
             Assert.That(rerun.ExitCode, Is.EqualTo(0), $"the run after kill '{point}' was blocked: {rerun.Err}");
             Assert.That(rerun.Out, Does.Contain($"achievements: 0 added, 0 updated, {Previous} unchanged, 0 deleted, {Previous} in index")
                 .And.Contain("demands: 0 added, 0 updated, 60 unchanged, 0 deleted, 60 in index"));
-            TestContext.Out.WriteLine($"kill '{point}' at {child.Elapsed.TotalSeconds:F2} s: previous commit intact; " +
-                $"{newFiles.Length} uncommitted files and {(lockLeft ? "a" : "no")} write.lock left; next run fine");
+            TestContext.Out.WriteLine($"kill '{point}' at {child.Elapsed.TotalSeconds:F2} s ({landed}): previous commit intact; " +
+                $"{(lockLeft ? "a" : "no")} write.lock left; next run fine");
         }
 
         Assert.That(locksLeft, Is.GreaterThan(0), "no kill left a write.lock behind, so lock release was not exercised");
+        var filesBeforeLast = Files(achievementsDir);
         using var last = ChildProcess.Cli(update);
+        last.WaitUntil(() => Files(achievementsDir).Except(filesBeforeLast).Any(f => f.EndsWith(".tim", StringComparison.Ordinal)), s_timeout);
+        var flushStarted = last.Elapsed;
         var completed = last.WaitForExit(s_timeout);
+        // How wide the window of the flush kill was (for the log only).
+        TestContext.Out.WriteLine($"uninterrupted run: postings appeared at {flushStarted.TotalSeconds:F2} s, the run ended at {last.Elapsed.TotalSeconds:F2} s");
 
         Assert.That(completed.ExitCode, Is.EqualTo(0), completed.Err);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(completed.Out, Does.Contain(committedBeforeKill
-                ? $"achievements: 0 added, 0 updated, {Large} unchanged, 0 deleted, {Large} in index"
-                : $"achievements: {Large - Previous} added, {Changed} updated, {Previous - Changed} unchanged, 0 deleted, {Large} in index"));
+            Assert.That(completed.Out, Does.Contain(
+                $"achievements: {Large - Previous} added, {Changed} updated, {Previous - Changed} unchanged, 0 deleted, {Large} in index"));
             var final = IndexState.Read(index);
             Assert.That(final.Equals(updated), Is.True, final.Diff(updated));
         }

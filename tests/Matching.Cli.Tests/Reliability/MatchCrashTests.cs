@@ -48,15 +48,15 @@ public sealed partial class MatchCrashTests
 
         var random = new Random(20261129);
         var early = TimeSpan.FromSeconds(0.3 + (1.2 * random.NextDouble()));
-        var kills = new List<(string Name, Func<ChildProcess, HashSet<string>, bool> Reached)>
+        var kills = new List<(string Name, bool Writing, Func<ChildProcess, HashSet<string>, bool> Reached)>
         {
-            ($"starting or matching, {early.TotalSeconds:F2} s in", (child, _) => child.Elapsed >= early),
+            ($"starting or matching, {early.TotalSeconds:F2} s in", false, (child, _) => child.Elapsed >= early),
         };
         for (var i = 0; i < 4; i++)
         {
             var delay = writing * (0.9 * random.NextDouble());
             DateTime? started = null;
-            kills.Add(($"writing, {delay.TotalMilliseconds:F0} ms after the first temporary file", (_, before) =>
+            kills.Add(($"writing, {delay.TotalMilliseconds:F0} ms after the first temporary file", true, (_, before) =>
             {
                 if (started is null && Hidden(output).Except(before).Any())
                 {
@@ -67,8 +67,7 @@ public sealed partial class MatchCrashTests
             }));
         }
 
-        var sawNewSet = 0;
-        foreach (var (name, reached) in kills)
+        foreach (var (name, writingPhase, reached) in kills)
         {
             var hiddenBefore = Hidden(output);
             using var child = ChildProcess.Cli(Run(output, 5));
@@ -76,15 +75,31 @@ public sealed partial class MatchCrashTests
             var killed = child.Kill();
             Assert.That(placed && killed, Is.True, $"kill '{name}' was not placed (child ended first: {!killed}): {child.Err}");
 
+            // Where the kill landed: a run writes every output to a temporary named after its process and renames them
+            // all at the end, so the killed child's temporaries in the folder show it died after it began writing and
+            // before its renames; none show it died before writing.
+            var leftByChild = Hidden(output).Except(hiddenBefore).Count(f => Temporary().Match(f) is { Success: true } m && m.Groups["pid"].Value == child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var now = Outputs(output);
             var isPrevious = Same(now, previous);
             var isNext = Same(now, next);
-            Assert.That(isPrevious || isNext, Is.True,
-                $"after kill '{name}' at {child.Elapsed.TotalSeconds:F2} s: {Describe(now, previous, "previous")}; {Describe(now, next, "new")}");
-            sawNewSet += isNext && !isPrevious ? 1 : 0;
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(isPrevious || isNext, Is.True,
+                    $"after kill '{name}' at {child.Elapsed.TotalSeconds:F2} s: {Describe(now, previous, "previous")}; {Describe(now, next, "new")}");
+                Assert.That(isPrevious, Is.True, $"kill '{name}' landed after the renames: not in the phase it claims");
+                if (writingPhase)
+                {
+                    Assert.That(leftByChild, Is.GreaterThan(0), $"kill '{name}' left no temporary of its run: it landed before the writing began");
+                }
+                else
+                {
+                    Assert.That(leftByChild, Is.Zero, $"kill '{name}' left {leftByChild} temporaries of its run: it landed while writing");
+                }
+            }
+
             AssertOnlyHiddenTemporaries(output, previous.Keys);
-            TestContext.Out.WriteLine($"kill '{name}' at {child.Elapsed.TotalSeconds:F2} s: {(isPrevious ? "previous" : "new")} set complete; " +
-                $"{Hidden(output).Count} hidden temporaries in the folder");
+            TestContext.Out.WriteLine($"kill '{name}' at {child.Elapsed.TotalSeconds:F2} s: previous set complete; " +
+                $"{leftByChild} temporaries of the killed run and {Hidden(output).Count} in all in the folder");
         }
 
         using var last = ChildProcess.Cli(Run(output, 5));
@@ -97,7 +112,7 @@ public sealed partial class MatchCrashTests
             AssertOnlyHiddenTemporaries(output, previous.Keys);
         }
 
-        TestContext.Out.WriteLine($"{sawNewSet} kills landed after the renames; {Hidden(output).Count} temporaries left by killed runs remain");
+        TestContext.Out.WriteLine($"{Hidden(output).Count} temporaries left by killed runs remain");
     }
 
     /// <summary>The visible files: what a user or script reads.</summary>
@@ -128,6 +143,6 @@ public sealed partial class MatchCrashTests
     private static string Describe(Dictionary<string, byte[]> actual, Dictionary<string, byte[]> expected, string set) =>
         $"differs from the {set} set in [{string.Join(", ", expected.Keys.Where(k => !actual.TryGetValue(k, out var b) || !b.AsSpan().SequenceEqual(expected[k])).Order(StringComparer.Ordinal))}]";
 
-    [GeneratedRegex(@"^\.(?<name>.+)\.\d+\.[0-9a-f]{32}\.tmp$")]
+    [GeneratedRegex(@"^\.(?<name>.+)\.(?<pid>\d+)\.[0-9a-f]{32}\.tmp$")]
     private static partial Regex Temporary();
 }
