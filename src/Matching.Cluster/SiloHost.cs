@@ -28,6 +28,9 @@ public sealed record SiloOptions
     /// <summary>The address other silos and coordinators reach this silo at, and its ports (0: free ones).</summary>
     public SiloEndpoint Endpoint { get; init; } = new();
 
+    /// <summary>Characters of a record analysed (<see cref="EngineOptions.MaxAnalyzedChars"/>); must equal the coordinator's.</summary>
+    public int MaxAnalyzedChars { get; init; } = new EngineOptions().MaxAnalyzedChars;
+
     /// <summary>Query threads per batch; 0 uses every core.</summary>
     public int Threads { get; init; }
 
@@ -50,12 +53,12 @@ public static class SiloHost
             throw new IndexMismatchException($"there is no index in {options.IndexPath}; build it with `matching index --index {options.IndexPath}` (or copy one there)");
         }
 
-        var engineOptions = new EngineOptions { IndexPath = options.IndexPath, Analyzer = options.Analyzer, Ranker = options.Ranker };
+        var engineOptions = new EngineOptions { IndexPath = options.IndexPath, Analyzer = options.Analyzer, Ranker = options.Ranker, MaxAnalyzedChars = options.MaxAnalyzedChars };
         var engine = MatchingEngine.Open(engineOptions);
         if (options.InMemory)
         {
             using var onDisk = engine;
-            engine = MatchingEngine.Create(onDisk.Achievements(), onDisk.Demands(), new EngineOptions { Analyzer = options.Analyzer, Ranker = options.Ranker });
+            engine = MatchingEngine.Create(onDisk.Achievements(), onDisk.Demands(), new EngineOptions { Analyzer = options.Analyzer, Ranker = options.Ranker, MaxAnalyzedChars = options.MaxAnalyzedChars });
             log($"loaded {engine.AchievementCount} achievements and {engine.DemandCount} demands into memory");
         }
 

@@ -24,12 +24,16 @@ internal static class ExplainCommand
         {
             demandId, achievementId, achievements, demands, model, analyzer, encoding, sheet,
         };
+        var limits = new InputLimitOptions();
+        limits.AddTo(command);
+        var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
+        command.Add(maxAnalyzedChars);
 
         command.SetAction(parse => host.Execute(() =>
         {
             var achievementsPath = parse.GetValue(achievements) ?? CommandHost.SampleFile("achievements.csv");
             var demandsPath = parse.GetValue(demands) ?? CommandHost.SampleFile("demands.csv");
-            var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), "fail");
+            var readOptions = limits.ReadOptions(parse, parse.GetValue(encoding), parse.GetValue(sheet), "fail");
             var achievementList = host.ReadAchievements(achievementsPath, readOptions);
             var demandList = host.ReadDemands(demandsPath, readOptions);
             var demand = demandList.FirstOrDefault(d => d.Id == parse.GetValue(demandId))
@@ -41,6 +45,7 @@ internal static class ExplainCommand
             {
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 Ranker = host.LoadModel(parse.GetValue(model)!),
+                MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
             });
             var x = engine.Explain(demand, achievement);
             var o = host.Out;

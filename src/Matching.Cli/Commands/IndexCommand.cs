@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.CommandLine;
+using System.Globalization;
 using Matching.Engine;
 using Matching.Ingestion;
 using Matching.Cli.Hosting;
@@ -28,6 +29,10 @@ internal static class IndexCommand
         {
             achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow, merge, threads,
         };
+        var limits = new InputLimitOptions();
+        limits.AddTo(command);
+        var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
+        command.Add(maxAnalyzedChars);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -43,7 +48,7 @@ internal static class IndexCommand
                 throw new UsageException("--prune needs both --achievements and --demands: a missing input would empty its index");
             }
 
-            var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
+            var readOptions = limits.ReadOptions(parse, parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
             if (achievementsPath is not null)
             {
                 CommandHost.RequireFile(achievementsPath, "--achievements");
@@ -59,23 +64,27 @@ internal static class IndexCommand
                 IndexPath = parse.GetValue(index)!,
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 IndexThreads = parse.GetValue(threads),
+                MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 MergeSegments = parse.GetValue(merge),
             };
 
             // Streamed: the inputs are never held in memory, whatever their size; the skipped rows are counted, and
             // only the first ones kept for the report.
             var skipped = new SkippedRows();
+            var cut = new SkippedRows("warning: ", "cut {0} long field(s) in {1}");
             var report = MatchingEngine.UpdateIndexFromFiles(achievementsPath, demandsPath, options, readOptions,
-                parse.GetValue(prune), parse.GetValue(rebuild), skipped);
+                parse.GetValue(prune), parse.GetValue(rebuild), skipped, cut);
             if (achievementsPath is not null)
             {
                 skipped.Report(host, achievementsPath);
+                cut.Report(host, achievementsPath);
                 host.Log($"read {Read(report.Achievements)} achievements from {achievementsPath}");
             }
 
             if (demandsPath is not null)
             {
                 skipped.Report(host, demandsPath);
+                cut.Report(host, demandsPath);
                 host.Log($"read {Read(report.Demands)} demands from {demandsPath}");
             }
 
@@ -91,9 +100,10 @@ internal static class IndexCommand
     private static string Describe(IndexCounts c) =>
         $"{c.Added} added, {c.Updated} updated, {c.Unchanged} unchanged, {c.Deleted} deleted, {c.Total} in index";
 
-    /// <summary>Rows dropped under <c>--on-bad-row skip</c>: the first <see cref="Shown"/> of each file and a count,
-    /// reported as <see cref="CommandHost"/> reports them for the verbs that read whole files.</summary>
-    private sealed class SkippedRows : Collection<InputFormatException>
+    /// <summary>Rows dropped under <c>--on-bad-row skip</c> (or fields cut under <c>--truncate-long-fields</c>): the first
+    /// <see cref="Shown"/> of each file and a count, reported as <see cref="CommandHost"/> reports them for the verbs that
+    /// read whole files.</summary>
+    private sealed class SkippedRows(string prefix = "skipped: ", string summary = "skipped {0} bad row(s) in {1}") : Collection<InputFormatException>
     {
         private const int Shown = 20;
         private readonly Dictionary<string, (List<InputFormatException> First, int Count)> _byFile = new(StringComparer.Ordinal);
@@ -118,10 +128,10 @@ internal static class IndexCommand
 
             foreach (var problem in rows.First)
             {
-                host.Err.WriteLine($"skipped: {problem.Message}");
+                host.Err.WriteLine(prefix + problem.Message);
             }
 
-            host.Err.WriteLine($"skipped {rows.Count} bad row(s) in {path}" + (rows.Count > Shown ? $" (first {Shown} shown)" : ""));
+            host.Err.WriteLine(string.Format(CultureInfo.InvariantCulture, summary, rows.Count, path) + (rows.Count > Shown ? $" (first {Shown} shown)" : ""));
         }
     }
 }

@@ -59,6 +59,10 @@ internal static class MatchCommand
         };
         var cluster = new SiloCommand.MatchOptions();
         cluster.AddTo(command);
+        var limits = new InputLimitOptions();
+        limits.AddTo(command);
+        var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
+        command.Add(maxAnalyzedChars);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -79,7 +83,7 @@ internal static class MatchCommand
             eventOptions = WithAgendaOverrides(eventOptions, parse.GetValue(slots), parse.GetValue(tables), parse.GetValue(defaultCapacity), parse.GetValue(noAgenda));
             var capacities = parse.GetValue(capacityFile) is { } capacityPath ? CapacityReader.Read(capacityPath) : [];
 
-            var readOptions = CommandHost.ReadOptions(parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
+            var readOptions = limits.ReadOptions(parse, parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
             var achievementList = host.ReadAchievements(achievementsPath, readOptions);
             var demandList = host.ReadDemands(demandsPath, readOptions);
             var ranker = host.LoadModel(parse.GetValue(model)!);
@@ -90,6 +94,7 @@ internal static class MatchCommand
                 Ranker = ranker,
                 IndexThreads = parse.GetValue(threads),
                 Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
+                MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
             };
 
             var k = parse.GetValue(topK);

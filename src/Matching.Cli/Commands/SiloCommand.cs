@@ -34,6 +34,7 @@ internal static class SiloCommand
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Port coordinators connect to (default: a free one).", HelpName = "PORT" };
         var inMemory = new Option<bool>("--in-memory") { Description = "Load the index into memory at start (re-indexed from its stored records; same content hash)." };
         var threads = CommonOptions.Threads("Query threads per batch.");
+        var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         var probeTimeout = ProbeTimeout();
         var missedProbes = new Option<int>("--missed-probes")
         {
@@ -50,6 +51,7 @@ internal static class SiloCommand
         var command = new Command("silo", "Join an Orleans cluster (Redis membership) as a silo that runs batches of `match --cluster` on its own read-only copy of the index. Runs until stopped (Ctrl+C or SIGTERM).")
         {
             cluster, clusterId, index, model, analyzer, inMemory, address, siloPort, gatewayPort, threads, probeTimeout, missedProbes, logLevel,
+            maxAnalyzedChars,
         };
 
         command.SetAction(parse => host.Execute(() =>
@@ -68,6 +70,7 @@ internal static class SiloCommand
                 Ranker = host.LoadModel(modelValue),
                 ModelPath = CommandHost.ModelPath(modelValue),
                 InMemory = parse.GetValue(inMemory),
+                MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 Endpoint = new SiloEndpoint { Advertised = advertised, SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort) },
                 Threads = parse.GetValue(threads),
                 LogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),

@@ -107,6 +107,7 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         RequireFile(path, option);
         var result = read();
         ReportSkipped(path, result.Problems);
+        ReportCut(path, result.Warnings);
         Log($"read {result.Records.Count} {what} from {path}");
         return result.Records;
     }
@@ -132,6 +133,22 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         }
 
         Err.WriteLine($"skipped {problems.Count} bad row(s) in {path}" + (problems.Count > 20 ? " (first 20 shown)" : ""));
+    }
+
+    /// <summary>Prints the fields cut under <c>--truncate-long-fields</c>: the first 20 and a count.</summary>
+    public void ReportCut(string path, IReadOnlyCollection<InputFormatException> warnings)
+    {
+        if (warnings.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var warning in warnings.Take(20))
+        {
+            Err.WriteLine($"warning: {warning.Message}");
+        }
+
+        Err.WriteLine($"cut {warnings.Count} long field(s) in {path}" + (warnings.Count > 20 ? " (first 20 shown)" : ""));
     }
 
     private static Encoding? ParseEncoding(string? name)

@@ -57,6 +57,10 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--max-analyzed-chars N</c>: <see cref="Matching.Engine.EngineOptions.MaxAnalyzedChars"/>.</summary>
+    public static Option<int> MaxAnalyzedChars() => PositiveInt("--max-analyzed-chars", new Matching.Engine.EngineOptions().MaxAnalyzedChars,
+        "Characters of a record's text (title, keywords, abstract/description, in that order) that are indexed and matched; the rest is ignored. Default 1048576.");
+
     /// <summary><c>--threads N</c>: 0 (the default) uses every core; negative values are refused.</summary>
     public static Option<int> Threads(string description)
     {

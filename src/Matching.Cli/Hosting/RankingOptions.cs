@@ -43,6 +43,8 @@ internal sealed class RankingOptions
 
     public Option<string> OnBadRow { get; } = CommonOptions.OnBadRow();
 
+    public InputLimitOptions Limits { get; } = new();
+
     public RankingOptions()
     {
         Achievements.Required = true;
@@ -55,11 +57,13 @@ internal sealed class RankingOptions
         {
             command.Add(option);
         }
+
+        Limits.AddTo(command);
     }
 
     public RankingData Read(ParseResult parse, CommandHost host)
     {
-        var readOptions = CommandHost.ReadOptions(parse.GetValue(Encoding), parse.GetValue(Sheet), parse.GetValue(OnBadRow)!);
+        var readOptions = Limits.ReadOptions(parse, parse.GetValue(Encoding), parse.GetValue(Sheet), parse.GetValue(OnBadRow)!);
         var achievements = host.ReadAchievements(parse.GetValue(Achievements)!, readOptions);
         var demands = host.ReadDemands(parse.GetValue(Demands)!, readOptions);
         var judgmentsPath = parse.GetValue(Judgments)!;

@@ -1,3 +1,4 @@
+using Matching.Indexing;
 using Matching.Retrieval;
 using Matching.Text;
 
@@ -34,4 +35,22 @@ public sealed class EngineOptions
 
     /// <summary>BM25 candidates the reranker reorders per query. Default 100.</summary>
     public int RerankDepth { get; init; } = 100;
+
+    /// <summary>Characters of a record's text that are analysed — indexed, matched and profiled — when it is indexed or
+    /// run as a query: the title first, then the keywords, then the abstract (description). Default 1,048,576 (1 Mi),
+    /// far above any real record; lower it to bound the work one record can cost. Text past it is not indexed (the index
+    /// keeps the record as analysed), whatever a file or a caller put in the record.</summary>
+    public int MaxAnalyzedChars { get; init; } = AnalysisBudget.DefaultMaxChars;
+
+    /// <summary>An achievement as the index gets it: its text within <see cref="MaxAnalyzedChars"/>.</summary>
+    internal IndexedRecord Indexed(Achievement achievement) => IndexedRecord.From(AnalysisBudget.Fit(achievement, MaxAnalyzedChars));
+
+    /// <summary>A demand as the index gets it: its text within <see cref="MaxAnalyzedChars"/>.</summary>
+    internal IndexedRecord Indexed(Demand demand) => IndexedRecord.From(AnalysisBudget.Fit(demand, MaxAnalyzedChars));
+
+    /// <summary>A demand as a query: its text within <see cref="MaxAnalyzedChars"/>.</summary>
+    internal Demand Analysed(Demand demand) => AnalysisBudget.Fit(demand, MaxAnalyzedChars);
+
+    /// <summary>An achievement as a query: its text within <see cref="MaxAnalyzedChars"/>.</summary>
+    internal Achievement Analysed(Achievement achievement) => AnalysisBudget.Fit(achievement, MaxAnalyzedChars);
 }

@@ -26,6 +26,8 @@ public sealed partial class MatchingEngine
     /// <param name="rebuild">Start from empty indexes (also the way past an analyzer change or a damaged index).</param>
     /// <param name="skipped">Receives, in file order, the rows dropped under <see cref="BadRowPolicy.Skip"/>; null
     /// discards them. Pass a collection that keeps only what it needs when inputs are large.</param>
+    /// <param name="warnings">Receives, in file order, the fields cut under <see cref="ReadOptions.TruncateLongFields"/>;
+    /// null discards them.</param>
     /// <returns>What the update did to each index; records read from a file = added + updated + unchanged.</returns>
     /// <exception cref="InputFormatException">An input cannot be read, breaks a file-level rule, or breaks a row-level
     /// rule under <see cref="BadRowPolicy.Fail"/>; neither index is changed.</exception>
@@ -38,7 +40,8 @@ public sealed partial class MatchingEngine
         ReadOptions readOptions,
         bool prune = false,
         bool rebuild = false,
-        ICollection<InputFormatException>? skipped = null)
+        ICollection<InputFormatException>? skipped = null,
+        ICollection<InputFormatException>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.IndexPath, nameof(options.IndexPath));
@@ -71,12 +74,12 @@ public sealed partial class MatchingEngine
         using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         if (achievementsPath is not null)
         {
-            achievementUpdate.Add(RecordReader.StreamAchievements(achievementsPath, readOptions, skipped).Select(IndexedRecord.From));
+            achievementUpdate.Add(RecordReader.StreamAchievements(achievementsPath, readOptions, skipped, warnings).Select(options.Indexed));
         }
 
         if (demandsPath is not null)
         {
-            demandUpdate.Add(RecordReader.StreamDemands(demandsPath, readOptions, skipped).Select(IndexedRecord.From));
+            demandUpdate.Add(RecordReader.StreamDemands(demandsPath, readOptions, skipped, warnings).Select(options.Indexed));
         }
 
         // Both inputs are read: only now may either index change.

@@ -71,9 +71,9 @@ public sealed partial class MatchingEngine : IDisposable
         using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements"));
         using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands"));
         var a = IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer,
-            achievements.Select(IndexedRecord.From), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+            achievements.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         var d = IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer,
-            demands.Select(IndexedRecord.From), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+            demands.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         return new IndexReport(a, d);
     }
 
@@ -90,8 +90,8 @@ public sealed partial class MatchingEngine : IDisposable
 
         var achievementDirectory = new RAMDirectory();
         var demandDirectory = new RAMDirectory();
-        IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer, achievements.Select(IndexedRecord.From), threads: options.IndexThreads);
-        IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer, demands.Select(IndexedRecord.From), threads: options.IndexThreads);
+        IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer, achievements.Select(options.Indexed), threads: options.IndexThreads);
+        IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer, demands.Select(options.Indexed), threads: options.IndexThreads);
         return new MatchingEngine(achievementDirectory, demandDirectory, options);
     }
 
@@ -117,11 +117,11 @@ public sealed partial class MatchingEngine : IDisposable
     /// <summary>Adds achievements, or replaces those whose id is already indexed (one commit). Queries running
     /// meanwhile see the previous records; later ones see the new.</summary>
     public IndexCounts AddOrUpdateAchievements(IEnumerable<Achievement> achievements) =>
-        Write(RecordKind.Achievements, achievements.Select(IndexedRecord.From), remove: null);
+        Write(RecordKind.Achievements, achievements.Select(_options.Indexed), remove: null);
 
     /// <summary>Adds demands, or replaces those whose id is already indexed (one commit).</summary>
     public IndexCounts AddOrUpdateDemands(IEnumerable<Demand> demands) =>
-        Write(RecordKind.Demands, demands.Select(IndexedRecord.From), remove: null);
+        Write(RecordKind.Demands, demands.Select(_options.Indexed), remove: null);
 
     /// <summary>Removes achievements by id (unknown ids are ignored; one commit).</summary>
     public IndexCounts RemoveAchievements(IEnumerable<string> ids) =>
@@ -133,11 +133,11 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>The best achievements for a demand, best first: BM25 candidates, reranked when a ranker is set.</summary>
     public IReadOnlyList<Candidate> MatchDemand(Demand demand, int topK = 10) =>
-        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(demand), RankDemand(s, demand, topK)));
+        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(_options.Analysed(demand)), RankDemand(s, demand, topK)));
 
     /// <summary>The best demands for an achievement, best first: BM25 candidates, reranked when a ranker is set.</summary>
     public IReadOnlyList<Candidate> MatchAchievement(Achievement achievement, int topK = 10) =>
-        Read(s => s.Demands.WithMatchedTerms(QueryText.From(achievement), RankAchievement(s, achievement, topK)));
+        Read(s => s.Demands.WithMatchedTerms(QueryText.From(_options.Analysed(achievement)), RankAchievement(s, achievement, topK)));
 
     /// <summary>The best achievements for a demand with a full explanation of each (matched terms, highlighted
     /// passages, the features that moved its score).</summary>
@@ -157,7 +157,7 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
-        Read(s => s.Achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false));
+        Read(s => s.Achievements.Search(QueryText.From(_options.Analysed(demand)), depth, excludeId, withMatchedTerms: false));
 
     /// <summary>The ranked achievements for a demand without matched terms (those cost a term-vector read each):
     /// BM25 candidates, reranked when a ranker is set. What a batch runner computes per query.</summary>
@@ -172,6 +172,7 @@ public sealed partial class MatchingEngine : IDisposable
 
     private IReadOnlyList<Candidate> RankDemand(Snapshot s, Demand demand, int topK)
     {
+        demand = _options.Analysed(demand);
         var query = QueryText.From(demand);
         if (_ranker is null)
         {
@@ -184,6 +185,7 @@ public sealed partial class MatchingEngine : IDisposable
 
     private IReadOnlyList<Candidate> RankAchievement(Snapshot s, Achievement achievement, int topK)
     {
+        achievement = _options.Analysed(achievement);
         var query = QueryText.From(achievement);
         if (_ranker is null)
         {
@@ -200,15 +202,15 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>Adds the matched terms to a demand's list.</summary>
     internal IReadOnlyList<Candidate> WithMatchedTerms(Demand demand, IReadOnlyList<Candidate> candidates) =>
-        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(demand), candidates));
+        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(_options.Analysed(demand)), candidates));
 
     /// <summary>Adds the matched terms to an achievement's list.</summary>
     internal IReadOnlyList<Candidate> WithMatchedTerms(Achievement achievement, IReadOnlyList<Candidate> candidates) =>
-        Read(s => s.Demands.WithMatchedTerms(QueryText.From(achievement), candidates));
+        Read(s => s.Demands.WithMatchedTerms(QueryText.From(_options.Analysed(achievement)), candidates));
 
     /// <summary>Pair features of a demand against achievements (rows in the given order).</summary>
     internal float[] FeaturesForDemand(Demand demand, IReadOnlyList<string> achievementIds) =>
-        Read(s => FeaturesForDemand(s, demand, achievementIds));
+        Read(s => FeaturesForDemand(s, _options.Analysed(demand), achievementIds));
 
     private static float[] FeaturesForDemand(Snapshot s, Demand demand, IReadOnlyList<string> achievementIds)
     {

@@ -7,13 +7,15 @@ internal sealed class ColumnMap<T>
     private const int ExtraColumn = -1;
 
     private readonly string _path;
+    private readonly ReadOptions _options;
     private readonly RecordSchema<T> _schema;
     private readonly string[] _headers;
     private readonly int[] _fieldOf;
 
-    private ColumnMap(string path, int headerLine, RecordSchema<T> schema, string[] headers, int[] fieldOf)
+    private ColumnMap(string path, ReadOptions options, int headerLine, RecordSchema<T> schema, string[] headers, int[] fieldOf)
     {
         _path = path;
+        _options = options;
         HeaderLine = headerLine;
         _schema = schema;
         _headers = headers;
@@ -22,9 +24,25 @@ internal sealed class ColumnMap<T>
 
     public int HeaderLine { get; }
 
-    /// <summary>Reads the header row; every problem with it concerns the whole file and throws.</summary>
-    public static ColumnMap<T> Create(string path, int line, IReadOnlyList<string?> cells, RecordSchema<T> schema)
+    /// <summary>Reads the header row; every problem with it concerns the whole file and throws. <paramref name="cut"/> lists
+    /// the columns the reader stopped holding at the field limit (null when none).</summary>
+    public static ColumnMap<T> Create(string path, int line, IReadOnlyList<string?> cells, RecordSchema<T> schema, ReadOptions? options = null, ISet<int>? cut = null)
     {
+        options ??= ReadOptions.Default;
+        if (cells.Count > options.MaxColumns)
+        {
+            throw TooManyCells(path, line, "the header has", options.MaxColumns);
+        }
+
+        for (var column = 0; column < cells.Count; column++)
+        {
+            if (cut?.Contains(column) == true || FieldLimit.PrefixLength(cells[column] ?? "", options.MaxFieldBytes) < (cells[column] ?? "").Length)
+            {
+                throw new InputFormatException(path, line, null, FieldLimit.Invariant(
+                    $"header cell {column + 1} is longer than {options.MaxFieldBytes:N0} bytes, the field limit (--max-field-bytes): not a header row"));
+            }
+        }
+
         var headers = new string[cells.Count];
         var fieldOf = new int[cells.Count];
         var columnOfField = new int[schema.Fields.Count];
@@ -73,17 +91,27 @@ internal sealed class ColumnMap<T>
             throw new InputFormatException(path, line, "id", $"no id column; headers seen: {seen} (expected one of: {expected})");
         }
 
-        return new ColumnMap<T>(path, line, schema, headers, fieldOf);
+        return new ColumnMap<T>(path, options, line, schema, headers, fieldOf);
     }
+
+    /// <summary>The error for a row with more cells than <see cref="ReadOptions.MaxColumns"/>.</summary>
+    public static InputFormatException TooManyCells(string path, int line, string what, int maxColumns) =>
+        new(path, line, null, FieldLimit.Invariant($"{what} more than {maxColumns:N0} cells, the column limit (--max-columns)"));
 
     /// <summary>The field a column holds: Matching's name for a known column, the header as written for others.</summary>
     public string? FieldName(int column) => column < 0 || column >= _headers.Length
         ? null
         : _fieldOf[column] >= 0 ? _schema.Fields[_fieldOf[column]].Name : _headers[column].Length > 0 ? _headers[column] : null;
 
-    /// <summary>Maps one data row; a row-level problem comes back as a failed record, a file-level one throws.</summary>
-    public RawRecord ToRecord(int line, IReadOnlyList<string?> cells)
+    /// <summary>Maps one data row; a row-level problem comes back as a failed record, a file-level one throws.
+    /// <paramref name="cut"/> lists the columns the reader stopped holding at the field limit (null when none).</summary>
+    public RawRecord ToRecord(int line, IReadOnlyList<string?> cells, ISet<int>? cut = null)
     {
+        if (cells.Count > _options.MaxColumns)
+        {
+            return RawRecord.Failed(TooManyCells(_path, line, "the row has", _options.MaxColumns));
+        }
+
         var lastFilled = -1;
         for (var column = cells.Count - 1; column >= 0; column--)
         {
@@ -105,6 +133,15 @@ internal sealed class ColumnMap<T>
         for (var column = 0; column <= lastFilled; column++)
         {
             var value = (cells[column] ?? "").Trim();
+            if (_fieldOf[column] != Unnamed)
+            {
+                value = FieldLimit.Apply(_path, line, FieldName(column), value, cut?.Contains(column) == true, _options, record, out var tooLong)!;
+                if (tooLong is not null)
+                {
+                    return RawRecord.Failed(tooLong);
+                }
+            }
+
             switch (_fieldOf[column])
             {
                 case Unnamed when value.Length > 0:

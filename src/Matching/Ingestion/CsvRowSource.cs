@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -8,15 +7,15 @@ namespace Matching.Ingestion;
 /// <summary>Streams the rows of a CSV or TSV file, with the physical line each starts on.</summary>
 internal static class CsvRowSource
 {
-    public static IEnumerable<RawRecord> Read<T>(string path, char delimiter, Encoding? requested, RecordSchema<T> schema)
+    public static IEnumerable<RawRecord> Read<T>(string path, char delimiter, ReadOptions options, RecordSchema<T> schema)
     {
-        var choice = TextEncodings.Choose(path, requested);
+        var choice = TextEncodings.Choose(path, options.Encoding);
         if (choice.Invalid is { } invalid)
         {
-            throw new InputFormatException(path, invalid.Line, FieldAtLine(path, choice, delimiter, invalid.Line, schema), invalid.Problem);
+            throw new InputFormatException(path, invalid.Line, FieldAtLine(path, choice, delimiter, invalid.Line, schema, options), invalid.Problem);
         }
 
-        using var reader = TextEncodings.OpenReader(path, choice);
+        using var reader = Limited(TextEncodings.OpenReader(path, choice), delimiter, options);
         ColumnMap<T>? columns = null;
         foreach (var row in Rows(reader, delimiter))
         {
@@ -26,18 +25,27 @@ internal static class CsvRowSource
                     "unbalanced quote: the quoted field that starts on this line is never closed");
             }
 
-            if (IsBlank(row.Cells))
+            var overLimit = row.Hits?.Find(h => h.Kind != CsvLimit.Field);
+            HashSet<int>? cut = row.Hits is null ? null : [.. row.Hits.Where(h => h.Kind == CsvLimit.Field).Select(h => h.Column)];
+            if (IsBlank(row.Cells) && overLimit is null)
             {
                 continue;
             }
 
             if (columns is null)
             {
-                columns = ColumnMap<T>.Create(path, row.StartLine, row.Cells, schema);
+                if (overLimit is not null)
+                {
+                    throw LimitProblem(path, row.StartLine, overLimit, options, "the header has");
+                }
+
+                columns = ColumnMap<T>.Create(path, row.StartLine, row.Cells, schema, options, cut);
                 continue;
             }
 
-            yield return columns.ToRecord(row.StartLine, row.Cells);
+            yield return overLimit is not null
+                ? RawRecord.Failed(LimitProblem(path, row.StartLine, overLimit, options, "the row has", columns.FieldName(overLimit.Column)))
+                : columns.ToRecord(row.StartLine, row.Cells, cut);
         }
 
         if (columns is null)
@@ -47,10 +55,21 @@ internal static class CsvRowSource
     }
 
     /// <summary>A parsed CSV record and the lines it spans; <see cref="UnclosedQuoteLine"/> is set when the record
-    /// only ended because the file did, inside a quoted field that starts on that line.</summary>
-    private sealed record CsvRow(int StartLine, int EndLine, string[] Cells, int UnclosedQuoteLine);
+    /// only ended because the file did, inside a quoted field that starts on that line; <see cref="Hits"/> lists the
+    /// limits the record ran into (null when none).</summary>
+    private sealed record CsvRow(int StartLine, int EndLine, string[] Cells, int UnclosedQuoteLine, List<CsvLimitHit>? Hits);
 
-    private static IEnumerable<CsvRow> Rows(TextReader reader, char delimiter)
+    private static CsvLimitReader Limited(TextReader reader, char delimiter, ReadOptions options) =>
+        // A field of n UTF-8 bytes has at most n characters: the reader holds no more, the byte count is checked later.
+        new(reader, delimiter, maxFieldChars: options.MaxFieldBytes, options.MaxColumns, options.MaxLineLength);
+
+    private static InputFormatException LimitProblem(string path, int line, CsvLimitHit hit, ReadOptions options, string what, string? field = null) =>
+        hit.Kind == CsvLimit.Columns
+            ? ColumnMap<object>.TooManyCells(path, line, what, options.MaxColumns)
+            : new InputFormatException(path, line, field, FieldLimit.Invariant(
+                $"a line longer than {options.MaxLineLength:N0} characters, the line limit (--max-line-length)"));
+
+    private static IEnumerable<CsvRow> Rows(CsvLimitReader reader, char delimiter)
     {
         string? unclosedField = null;
         string? unclosedRecord = null;
@@ -75,10 +94,14 @@ internal static class CsvRowSource
 
         using var parser = new CsvParser(reader, config);
         var previousEnd = 0;
+        var dropped = 0;
         while (parser.Read())
         {
             var start = previousEnd + 1;
-            previousEnd = parser.RawRow;
+            // Line breaks inside text the limits dropped were never seen by the parser: add them back.
+            var hits = reader.TakeHitsBefore(parser.CharCount);
+            dropped += hits?.Sum(h => h.DroppedLineBreaks) ?? 0;
+            previousEnd = parser.RawRow + dropped;
             // Fields are parsed lazily, on first access: only then has BadDataFound seen this record.
             var cells = parser.Record ?? [];
             var unclosedLine = 0;
@@ -88,7 +111,7 @@ internal static class CsvRowSource
                 unclosedLine = start + CountLineBreaks(unclosedRecord.AsSpan(0, fieldStart));
             }
 
-            yield return new CsvRow(start, parser.RawRow, cells, unclosedLine);
+            yield return new CsvRow(start, previousEnd, cells, unclosedLine, hits);
         }
     }
 
@@ -115,11 +138,11 @@ internal static class CsvRowSource
 
     /// <summary>Finds the field holding the undecodable bytes on <paramref name="line"/> by parsing the file again
     /// with replacement characters; null when they are in the header or cannot be placed.</summary>
-    private static string? FieldAtLine<T>(string path, TextEncodingChoice choice, char delimiter, int line, RecordSchema<T> schema)
+    private static string? FieldAtLine<T>(string path, TextEncodingChoice choice, char delimiter, int line, RecordSchema<T> schema, ReadOptions options)
     {
         try
         {
-            using var reader = TextEncodings.OpenReader(path, choice, choice.Lenient);
+            using var reader = Limited(TextEncodings.OpenReader(path, choice, choice.Lenient), delimiter, options);
             ColumnMap<T>? columns = null;
             foreach (var row in Rows(reader, delimiter))
             {
@@ -140,7 +163,7 @@ internal static class CsvRowSource
                         return null;
                     }
 
-                    columns = ColumnMap<T>.Create(path, row.StartLine, row.Cells, schema);
+                    columns = ColumnMap<T>.Create(path, row.StartLine, row.Cells, schema, options);
                     continue;
                 }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Matching.Ingestion;
@@ -6,27 +5,35 @@ namespace Matching.Ingestion;
 /// <summary>Streams the records of a JSON Lines file: one JSON object per line, blank lines ignored.</summary>
 internal static class JsonlRowSource
 {
-    public static IEnumerable<RawRecord> Read<T>(string path, Encoding? requested, RecordSchema<T> schema)
+    public static IEnumerable<RawRecord> Read<T>(string path, ReadOptions options, RecordSchema<T> schema)
     {
-        var choice = TextEncodings.Choose(path, requested);
+        var choice = TextEncodings.Choose(path, options.Encoding);
         if (choice.Invalid is { } invalid)
         {
-            throw new InputFormatException(path, invalid.Line, FieldAtLine(path, choice, invalid.Line, schema), invalid.Problem);
+            throw new InputFormatException(path, invalid.Line, FieldAtLine(path, choice, invalid.Line, schema, options), invalid.Problem);
         }
 
-        using var reader = TextEncodings.OpenReader(path, choice);
+        using var reader = new BoundedLineReader(TextEncodings.OpenReader(path, choice), options.MaxLineLength);
         var line = 0;
         var any = false;
         while (reader.ReadLine() is { } text)
         {
             line++;
+            if (reader.LastLineTooLong)
+            {
+                any = true;
+                yield return RawRecord.Failed(new InputFormatException(path, line, null, FieldLimit.Invariant(
+                    $"a line longer than {options.MaxLineLength:N0} characters, the line limit (--max-line-length)")));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 continue;
             }
 
             any = true;
-            yield return Parse(path, line, text, schema);
+            yield return Parse(path, line, text, schema, options);
         }
 
         if (!any)
@@ -35,12 +42,18 @@ internal static class JsonlRowSource
         }
     }
 
-    private static RawRecord Parse<T>(string path, int line, string text, RecordSchema<T> schema)
+    private static RawRecord Parse<T>(string path, int line, string text, RecordSchema<T> schema, ReadOptions options)
     {
+        if (NestsDeeperThan(text, options.MaxJsonDepth))
+        {
+            return RawRecord.Failed(new InputFormatException(path, line, null, FieldLimit.Invariant(
+                $"JSON nested deeper than {options.MaxJsonDepth:N0} levels, the depth limit (--max-json-depth); a record needs 2")));
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
         }
         catch (JsonException e)
         {
@@ -59,7 +72,7 @@ internal static class JsonlRowSource
             var key = (string?)null;
             try
             {
-                return Fields(path, line, root, schema, ref key);
+                return Fields(path, line, root, schema, options, ref key);
             }
             catch (InvalidOperationException e)
             {
@@ -72,19 +85,32 @@ internal static class JsonlRowSource
     }
 
     /// <summary>Maps the object's keys to fields; <paramref name="key"/> tracks the key being read, for errors.</summary>
-    private static RawRecord Fields<T>(string path, int line, JsonElement root, RecordSchema<T> schema, ref string? key)
+    private static RawRecord Fields<T>(string path, int line, JsonElement root, RecordSchema<T> schema, ReadOptions options, ref string? key)
     {
         var record = new RawRecord(line, schema.Fields.Count);
         var keyOfField = new string?[schema.Fields.Count];
+        var keys = 0;
         foreach (var property in root.EnumerateObject())
         {
+            if (++keys > options.MaxColumns)
+            {
+                return RawRecord.Failed(new InputFormatException(path, line, null, FieldLimit.Invariant(
+                    $"the object has more than {options.MaxColumns:N0} keys, the column limit (--max-columns)")));
+            }
+
             key = null; // while the name itself is read: it may be the bad string
             key = property.Name;
             var field = schema.FindField(property.Name);
             if (field < 0)
             {
                 record.Extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                if (!record.Extra.TryAdd(property.Name, ExtraText(property.Value)))
+                var extra = FieldLimit.Apply(path, line, property.Name, ExtraText(property.Value), wasCut: false, options, record, out var tooLong);
+                if (tooLong is not null)
+                {
+                    return RawRecord.Failed(tooLong);
+                }
+
+                if (!record.Extra.TryAdd(property.Name, extra!))
                 {
                     return RawRecord.Failed(new InputFormatException(path, line, property.Name, "key given twice"));
                 }
@@ -105,11 +131,92 @@ internal static class JsonlRowSource
                 : ReadText(property.Value, out record.Values[field]);
             if (problem is not null)
             {
-                return RawRecord.Failed(new InputFormatException(path, line, name, problem, property.Value.GetRawText()));
+                return RawRecord.Failed(new InputFormatException(path, line, name, problem, Shortened(property.Value)));
+            }
+
+            var tooLongField = field == RecordSchema<T>.KeywordList
+                ? LimitKeywords(path, line, name, record, options)
+                : LimitText(path, line, name, ref record.Values[field], record, options);
+            if (tooLongField is not null)
+            {
+                return RawRecord.Failed(tooLongField);
             }
         }
 
         return record;
+    }
+
+    private static InputFormatException? LimitText(string path, int line, string name, ref string value, RawRecord record, ReadOptions options)
+    {
+        value = FieldLimit.Apply(path, line, name, value, wasCut: false, options, record, out var tooLong) ?? "";
+        return tooLong;
+    }
+
+    /// <summary>The keywords count as one field, as one cell holds them in a table: their total length is limited,
+    /// and under truncation the ones past the limit are dropped (the last one kept may be cut).</summary>
+    private static InputFormatException? LimitKeywords(string path, int line, string name, RawRecord record, ReadOptions options)
+    {
+        var joined = string.Join("；", record.Keywords);
+        var kept = FieldLimit.Apply(path, line, name, joined, wasCut: false, options, record, out var tooLong);
+        if (tooLong is null && !ReferenceEquals(kept, joined))
+        {
+            record.Keywords = Keywords.Split(kept!);
+        }
+
+        return tooLong;
+    }
+
+    /// <summary>The raw JSON of a value for a message, without copying more than a message shows of a long one.</summary>
+    private static string Shortened(JsonElement value)
+    {
+        var raw = value.GetRawText();
+        return raw.Length <= 200 ? raw : raw[..200];
+    }
+
+    /// <summary>Whether arrays and objects nest deeper than <paramref name="maxDepth"/> anywhere in <paramref name="text"/>,
+    /// found without parsing it, so that the message is ours rather than the parser's.</summary>
+    internal static bool NestsDeeperThan(string text, int maxDepth)
+    {
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"':
+                    inString = true;
+                    break;
+                case '[' or '{':
+                    if (++depth > maxDepth)
+                    {
+                        return true;
+                    }
+
+                    break;
+                case ']' or '}':
+                    depth--;
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A scalar text field: a string, or a number as written (ids are often numbers).</summary>
@@ -180,9 +287,9 @@ internal static class JsonlRowSource
 
     /// <summary>Finds the key whose value holds the undecodable bytes on <paramref name="line"/>, reading that line
     /// again with replacement characters; null when it cannot be placed.</summary>
-    private static string? FieldAtLine<T>(string path, TextEncodingChoice choice, int line, RecordSchema<T> schema)
+    private static string? FieldAtLine<T>(string path, TextEncodingChoice choice, int line, RecordSchema<T> schema, ReadOptions options)
     {
-        using var reader = TextEncodings.OpenReader(path, choice, choice.Lenient);
+        using var reader = new BoundedLineReader(TextEncodings.OpenReader(path, choice, choice.Lenient), options.MaxLineLength);
         string? text = null;
         for (var current = 1; current <= line; current++)
         {
@@ -193,9 +300,14 @@ internal static class JsonlRowSource
             }
         }
 
+        if (reader.LastLineTooLong || NestsDeeperThan(text!, options.MaxJsonDepth))
+        {
+            return null;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(text!);
+            using var document = JsonDocument.Parse(text!, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;

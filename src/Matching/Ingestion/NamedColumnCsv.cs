@@ -6,7 +6,8 @@ namespace Matching.Ingestion;
 
 /// <summary>The small side files (event outcomes, pair lists) read the same way: a CSV with a header, a few
 /// columns found by name, blank rows skipped, the record files' encoding detection, and every problem an
-/// <see cref="InputFormatException"/> naming file and line.</summary>
+/// <see cref="InputFormatException"/> naming file and line. They are read within the record files' default limits
+/// (<see cref="ReadOptions"/>), so a broken side file costs no more than a record file.</summary>
 internal static class NamedColumnCsv
 {
     /// <summary>The trimmed values of the named columns for every non-blank row, with the row's line.</summary>
@@ -27,7 +28,9 @@ internal static class NamedColumnCsv
             throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
         }
 
-        using var reader = TextEncodings.OpenReader(path, choice);
+        // Within the record files' default limits, so a broken side file cannot be held whole either.
+        var limits = ReadOptions.Default;
+        using var reader = new CsvLimitReader(TextEncodings.OpenReader(path, choice), ',', limits.MaxFieldBytes, limits.MaxColumns, limits.MaxLineLength);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             DetectColumnCountChanges = false,
@@ -44,9 +47,11 @@ internal static class NamedColumnCsv
 
             var header = csv.HeaderRecord ?? [];
             var indexes = columns.Select(c => Column(path, header, c.Names, c.Field)).ToArray();
+            CheckLimits(path, reader, csv.Parser, limits, "the header has");
             var rows = new List<(int, string[])>();
             while (csv.Read())
             {
+                CheckLimits(path, reader, csv.Parser, limits, "the row has");
                 var values = indexes.Select(i => (csv.GetField(i) ?? "").Trim()).ToArray();
                 if (values.Any(v => v.Length > 0))
                 {
@@ -59,6 +64,21 @@ internal static class NamedColumnCsv
         catch (Exception e) when (e is CsvHelperException or System.Text.DecoderFallbackException)
         {
             throw new InputFormatException(path, csv.Parser.RawRow, null, $"not a readable CSV ({e.GetType().Name})", inner: e);
+        }
+    }
+
+    private static void CheckLimits(string path, CsvLimitReader reader, IParser parser, ReadOptions limits, string what)
+    {
+        if (reader.TakeHitsBefore(parser.CharCount) is [var hit, ..])
+        {
+            throw hit.Kind switch
+            {
+                CsvLimit.Field => new InputFormatException(path, parser.RawRow, null, FieldLimit.Invariant(
+                    $"a field longer than {limits.MaxFieldBytes:N0} characters, the field limit")),
+                CsvLimit.Columns => ColumnMap<object>.TooManyCells(path, parser.RawRow, what, limits.MaxColumns),
+                _ => new InputFormatException(path, parser.RawRow, null, FieldLimit.Invariant(
+                    $"a line longer than {limits.MaxLineLength:N0} characters, the line limit")),
+            };
         }
     }
 

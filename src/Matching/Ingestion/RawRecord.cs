@@ -31,6 +31,10 @@ internal sealed class RawRecord
 
     public InputFormatException? Problem { get; }
 
+    /// <summary>Fields cut to the field limit under <see cref="ReadOptions.TruncateLongFields"/>, reported once the row
+    /// is accepted; null when there are none.</summary>
+    public List<InputFormatException>? Warnings { get; set; }
+
     public bool IsEmpty =>
         Problem is null
         && Keywords.Count == 0

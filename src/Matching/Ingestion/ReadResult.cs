@@ -5,4 +5,9 @@ namespace Matching.Ingestion;
 /// <param name="Problems">The rows dropped because <see cref="ReadOptions.OnBadRow"/> was <see cref="BadRowPolicy.Skip"/>,
 /// in file order; always empty under <see cref="BadRowPolicy.Fail"/>.</param>
 /// <typeparam name="T"><see cref="Achievement"/> or <see cref="Demand"/>.</typeparam>
-public sealed record ReadResult<T>(IReadOnlyList<T> Records, IReadOnlyList<InputFormatException> Problems);
+public sealed record ReadResult<T>(IReadOnlyList<T> Records, IReadOnlyList<InputFormatException> Problems)
+{
+    /// <summary>The fields cut to <see cref="ReadOptions.MaxFieldBytes"/> because <see cref="ReadOptions.TruncateLongFields"/>
+    /// was set, one per field, in file order, each naming file, line and field; empty otherwise.</summary>
+    public IReadOnlyList<InputFormatException> Warnings { get; init; } = [];
+}

@@ -1,12 +1,15 @@
 namespace Matching.Ingestion;
 
-/// <summary>Reads achievements and demands from .csv, .tsv, .jsonl (.ndjson) or .xlsx files, chosen by extension.</summary>
+/// <summary>Reads achievements and demands from .csv, .tsv, .jsonl (.ndjson) or .xlsx (.xlsm) files, chosen by extension.</summary>
 /// <remarks>
 /// <para>Columns are found by header, in English or the Chinese analysts use (成果名称, 需求描述, 关键词 …), ignoring
 /// case, spaces, full-width parentheses and a trailing * or （必填）. Unknown columns are kept in <c>Extra</c>.</para>
 /// <para>Every record needs an id, unique in the file, and at least one of title, abstract (description) or
 /// keywords. Rows that are entirely empty are skipped. Problems are reported as <see cref="InputFormatException"/>
 /// naming the file as given, the line (the Excel row for .xlsx) and the field.</para>
+/// <para>What one file may hold is bounded by the limits of <see cref="ReadOptions"/> (field size, line length, cells,
+/// records, JSON depth, and for .xlsx the inflated size, compression ratio and number of parts), so a hostile file is
+/// refused in bounded time and memory.</para>
 /// </remarks>
 public static class RecordReader
 {
@@ -30,13 +33,17 @@ public static class RecordReader
     public static ReadResult<Demand> ReadDemands(string path, ReadOptions? options = null) =>
         Read(path, options, Schemas.Demands);
 
-    /// <summary>Streams achievements one by one, for inputs too large to hold; skipped rows go to <paramref name="problems"/>.</summary>
-    internal static IEnumerable<Achievement> StreamAchievements(string path, ReadOptions options, ICollection<InputFormatException> problems) =>
-        RecordStream.Read(path, options, Schemas.Achievements, problems);
+    /// <summary>Streams achievements one by one, for inputs too large to hold; skipped rows go to <paramref name="problems"/>,
+    /// cut fields to <paramref name="warnings"/>.</summary>
+    internal static IEnumerable<Achievement> StreamAchievements(
+        string path, ReadOptions options, ICollection<InputFormatException> problems, ICollection<InputFormatException>? warnings = null) =>
+        RecordStream.Read(path, options, Schemas.Achievements, problems, warnings);
 
-    /// <summary>Streams demands one by one, for inputs too large to hold; skipped rows go to <paramref name="problems"/>.</summary>
-    internal static IEnumerable<Demand> StreamDemands(string path, ReadOptions options, ICollection<InputFormatException> problems) =>
-        RecordStream.Read(path, options, Schemas.Demands, problems);
+    /// <summary>Streams demands one by one, for inputs too large to hold; skipped rows go to <paramref name="problems"/>,
+    /// cut fields to <paramref name="warnings"/>.</summary>
+    internal static IEnumerable<Demand> StreamDemands(
+        string path, ReadOptions options, ICollection<InputFormatException> problems, ICollection<InputFormatException>? warnings = null) =>
+        RecordStream.Read(path, options, Schemas.Demands, problems, warnings);
 
     private static ReadResult<T> Read<T>(string path, ReadOptions? options, RecordSchema<T> schema)
     {
@@ -44,7 +51,8 @@ public static class RecordReader
         options ??= ReadOptions.Default;
         options.Validate();
         var problems = new List<InputFormatException>();
-        var records = RecordStream.Read(path, options, schema, problems).ToList();
-        return new ReadResult<T>(records, problems);
+        var warnings = new List<InputFormatException>();
+        var records = RecordStream.Read(path, options, schema, problems, warnings).ToList();
+        return new ReadResult<T>(records, problems) { Warnings = warnings };
     }
 }

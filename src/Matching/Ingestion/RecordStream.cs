@@ -5,17 +5,26 @@ namespace Matching.Ingestion;
 internal static class RecordStream
 {
     /// <summary>Streams the valid records of <paramref name="path"/>. Row-level problems throw under
-    /// <see cref="BadRowPolicy.Fail"/> and are added to <paramref name="problems"/> under <see cref="BadRowPolicy.Skip"/>.</summary>
-    public static IEnumerable<T> Read<T>(string path, ReadOptions options, RecordSchema<T> schema, ICollection<InputFormatException> problems)
+    /// <see cref="BadRowPolicy.Fail"/> and are added to <paramref name="problems"/> under <see cref="BadRowPolicy.Skip"/>;
+    /// fields cut under <see cref="ReadOptions.TruncateLongFields"/> go to <paramref name="warnings"/>.</summary>
+    public static IEnumerable<T> Read<T>(
+        string path, ReadOptions options, RecordSchema<T> schema, ICollection<InputFormatException> problems, ICollection<InputFormatException>? warnings = null)
     {
         var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
         var skipped = 0;
         var read = 0;
+        var rows = 0;
         foreach (var row in Rows(path, options, schema))
         {
             if (row.IsEmpty)
             {
                 continue;
+            }
+
+            if (++rows > options.MaxRecords)
+            {
+                throw new InputFormatException(path, row.Line, null, FieldLimit.Invariant(
+                    $"more than {options.MaxRecords:N0} records, the record limit (--max-records)"));
             }
 
             var problem = row.Problem ?? Check(path, row, schema, firstSeen);
@@ -34,6 +43,11 @@ internal static class RecordStream
             // Only accepted rows claim their id, so a row dropped for another reason cannot make a later good row a duplicate.
             firstSeen.Add(row.Values[RecordSchema<T>.Id], row.Line);
             read++;
+            foreach (var warning in row.Warnings ?? [])
+            {
+                warnings?.Add(warning);
+            }
+
             yield return schema.Build(row);
         }
 
@@ -49,10 +63,11 @@ internal static class RecordStream
     public static IEnumerable<RawRecord> Rows<T>(string path, ReadOptions options, RecordSchema<T> schema) =>
         Path.GetExtension(path).ToLowerInvariant() switch
         {
-            ".csv" => CsvRowSource.Read(path, ',', options.Encoding, schema),
-            ".tsv" => CsvRowSource.Read(path, '\t', options.Encoding, schema),
-            ".jsonl" or ".ndjson" => JsonlRowSource.Read(path, options.Encoding, schema),
-            ".xlsx" => XlsxRowSource.Read(path, options.Sheet, schema),
+            ".csv" => CsvRowSource.Read(path, ',', options, schema),
+            ".tsv" => CsvRowSource.Read(path, '\t', options, schema),
+            ".jsonl" or ".ndjson" => JsonlRowSource.Read(path, options, schema),
+            // .xlsm is read like .xlsx (its macros never run); .xls and .et are looked at only to say what they are.
+            ".xlsx" or ".xlsm" or ".xls" or ".et" => XlsxRowSource.Read(path, options, schema),
             var other => throw new InputFormatException(path, 0, null,
                 $"unsupported file type '{other}' (use .csv, .tsv, .jsonl or .xlsx)"),
         };

@@ -13,11 +13,18 @@ internal static class TrecLines
             throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
         }
 
-        using var reader = TextEncodings.OpenReader(path, choice);
+        // A TREC line is a hundred characters; the record files' line limit keeps a broken one from being held whole.
+        var maxLength = ReadOptions.Default.MaxLineLength;
+        using var reader = new BoundedLineReader(TextEncodings.OpenReader(path, choice), maxLength);
         var line = 0;
         while (reader.ReadLine() is { } text)
         {
             line++;
+            if (reader.LastLineTooLong)
+            {
+                throw new InputFormatException(path, line, null, FieldLimit.Invariant($"a line longer than {maxLength:N0} characters, the line limit"));
+            }
+
             var columns = text.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (columns.Length == 0)
             {

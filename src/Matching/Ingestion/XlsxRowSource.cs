@@ -6,18 +6,18 @@ namespace Matching.Ingestion;
 /// its Excel row number.</summary>
 internal static class XlsxRowSource
 {
-    public static IEnumerable<RawRecord> Read<T>(string path, string? sheet, RecordSchema<T> schema)
+    public static IEnumerable<RawRecord> Read<T>(string path, ReadOptions options, RecordSchema<T> schema)
     {
         // Probe first so a missing file reads "file not found", not a zip message.
         TextEncodings.OpenRead(path).Dispose();
-        using var workbook = Guard(path, () => XlsxWorkbook.Open(path));
-        var sheetName = ChooseSheet(path, workbook.SheetNames, sheet);
+        using var workbook = Guard(path, () => XlsxWorkbook.Open(path, options));
+        var sheetName = ChooseSheet(path, workbook, options.Sheet);
 
         using var rows = Guard(path, () => workbook.Rows(sheetName).GetEnumerator());
         ColumnMap<T>? columns = null;
         while (Guard(path, rows.MoveNext))
         {
-            var (rowNumber, cells) = rows.Current;
+            var (rowNumber, cells, cut) = rows.Current;
             if (Array.TrueForAll(cells, string.IsNullOrWhiteSpace))
             {
                 continue;
@@ -25,11 +25,11 @@ internal static class XlsxRowSource
 
             if (columns is null)
             {
-                columns = ColumnMap<T>.Create(path, rowNumber, cells, schema);
+                columns = ColumnMap<T>.Create(path, rowNumber, cells, schema, options, cut);
                 continue;
             }
 
-            yield return columns.ToRecord(rowNumber, cells);
+            yield return columns.ToRecord(rowNumber, cells, cut);
         }
 
         if (columns is null)
@@ -38,23 +38,53 @@ internal static class XlsxRowSource
         }
     }
 
-    private static string ChooseSheet(string path, List<string> sheets, string? wanted)
+    private static string ChooseSheet(string path, XlsxWorkbook workbook, string? wanted)
     {
-        if (sheets.Count == 0)
+        var all = workbook.Sheets;
+        if (all.Count == 0 && !workbook.HasVbaProject)
         {
             throw new InputFormatException(path, 0, null, "the workbook has no sheets");
         }
 
+        var worksheets = all.Where(s => s.Kind == SheetKind.Worksheet).Select(s => s.Name).ToList();
         if (wanted is null)
         {
-            return sheets[0];
+            return worksheets.Count > 0 ? worksheets[0] : throw NoWorksheet(path, workbook);
         }
 
-        return sheets.Find(s => s == wanted)
+        var sheets = all.Select(s => s.Name).ToList();
+        var name = sheets.Find(s => s == wanted)
             ?? sheets.Find(s => string.Equals(s.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase))
             ?? throw new InputFormatException(path, 0, null,
                 $"no sheet named '{wanted}'; the workbook has: {string.Join(", ", sheets)}");
+        var kind = all.Find(s => s.Name == name).Kind;
+        return kind == SheetKind.Worksheet
+            ? name
+            : throw new InputFormatException(path, 0, null,
+                $"no sheet named '{wanted}' holds data: it is {Describe(kind)}, not a worksheet; the workbook's worksheets: {(worksheets.Count > 0 ? string.Join(", ", worksheets) : "none")}");
     }
+
+    private static InputFormatException NoWorksheet(string path, XlsxWorkbook workbook)
+    {
+        var kinds = workbook.Sheets.Select(s => $"{Describe(s.Kind)} '{s.Name}'").ToList();
+        if (workbook.HasVbaProject)
+        {
+            kinds.Add("a VBA project");
+        }
+
+        var macros = workbook.HasVbaProject || workbook.Sheets.Exists(s => s.Kind == SheetKind.Macro);
+        return new InputFormatException(path, 0, null, macros
+            ? $"the workbook holds only macros and no worksheet ({string.Join(", ", kinds)}); Matching reads data from worksheets and never runs macros"
+            : $"the workbook holds no worksheet, only {string.Join(", ", kinds)}; Matching reads data from worksheets");
+    }
+
+    private static string Describe(SheetKind kind) => kind switch
+    {
+        SheetKind.Chart => "a chart sheet",
+        SheetKind.Dialog => "a dialog sheet",
+        SheetKind.Macro => "an Excel 4.0 macro sheet",
+        _ => "a worksheet",
+    };
 
     /// <summary>A cell as people read it: 1001 not 1001.0, dates as ISO dates.</summary>
     internal static string Text(object? value) => value switch

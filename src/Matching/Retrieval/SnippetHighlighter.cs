@@ -26,8 +26,10 @@ internal sealed class SnippetHighlighter : IDisposable
             return [];
         }
 
-        // The markers are private-use characters; drop any in the input so they cannot be forged.
-        var clean = text.Replace(Open, ' ').Replace(Close, ' ');
+        // The markers are private-use characters; drop any in the input so they cannot be forged. Lucene's highlighter
+        // looks at the first MaxDocCharsToAnalyze characters only, so only those are analysed (a long abstract was
+        // otherwise segmented whole for every passage shown of it).
+        var clean = Head(text, Highlighter.DEFAULT_MAX_CHARS_TO_ANALYZE).Replace(Open, ' ').Replace(Close, ' ');
         var query = new BooleanQuery(disableCoord: true);
         foreach (var term in terms.Distinct(StringComparer.Ordinal).Take(BooleanQuery.MaxClauseCount))
         {
@@ -42,6 +44,9 @@ internal sealed class SnippetHighlighter : IDisposable
             .Where(f => f is not null && f.Score > 0)
             .Select(f => new Snippet(fieldName, Pieces(f.ToString())))];
     }
+
+    private static string Head(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
     private static List<SnippetPiece> Pieces(string marked)
     {
