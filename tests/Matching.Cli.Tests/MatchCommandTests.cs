@@ -48,6 +48,35 @@ public sealed class MatchCommandTests
     };
 
     [Test]
+    public void Match_IndexWithoutInputFiles_MatchesTheIndexedRecordsAndAddsNoSample()
+    {
+        using var temp = new TempDir();
+        File.WriteAllText(temp["a.jsonl"], string.Join("\n",
+            """{"id":"A1","title":"高镍三元正极材料表面包覆改性技术","abstract":"降低残碱，提升循环寿命。","organization":"中南大学"}""",
+            """{"id":"A2","title":"水产养殖溶解氧在线监测与智能增氧系统","abstract":"鱼塘溶解氧实时监测，自动开启增氧机。","organization":"浙江海洋大学"}""",
+            """{"id":"A3","title":"注塑件翹曲變形的模流分析與工藝優化","abstract":"基於模流分析預測翹曲。","organization":"華南理工大學"}""") + "\n");
+        File.WriteAllText(temp["d.jsonl"], string.Join("\n",
+            """{"id":"D1","title":"鱼塘夏季缺氧死鱼","description":"需要溶解氧监测和自动增氧。","organization":"某水产养殖合作社"}""",
+            """{"id":"D2","title":"正极材料残碱高导致循环寿命短","description":"寻求表面包覆改性方案。","organization":"宁波甬锂新材料科技有限公司"}""") + "\n");
+        Assert.That(Cli.Run("index", "-a", temp["a.jsonl"], "-d", temp["d.jsonl"], "--index", temp["index"]).ExitCode, Is.Zero);
+
+        var run = Cli.Run("match", "--index", temp["index"], "--out", temp["out"], "--no-report");
+        var missing = Cli.Run("match", "--index", temp["no-index"], "--out", temp["out2"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Err);
+            Assert.That(run.Err, Does.Contain("no input files: matching the records already in the index"));
+            Assert.That(run.Err, Does.Contain("indexed 3 achievements and 2 demands"), "the sample event must not be added to the user's index");
+            var top = File.ReadAllLines(temp["out/demand_matches.csv"]).Skip(1).Select(l => l.Split(',')).Where(c => c[1] == "1").ToDictionary(c => c[0], c => c[2]);
+            Assert.That(top, Is.EqualTo(new Dictionary<string, string> { ["D1"] = "A2", ["D2"] = "A1" }));
+            Assert.That(missing.ExitCode, Is.EqualTo(2), missing.Err);
+            Assert.That(missing.Err, Does.Contain("no input files and no index in"));
+            Assert.That(Directory.Exists(temp["no-index"]), Is.False, "nothing may be created for a missing index");
+        }
+    }
+
+    [Test]
     public void Match_Sample_HandCheckedDemandsGetTheirAchievementFirst()
     {
         // Pairs written with the sample: the achievement obviously answers the demand (some in Traditional script).

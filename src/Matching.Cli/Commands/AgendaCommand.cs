@@ -37,7 +37,10 @@ internal static class AgendaCommand
 
             pairsPath ??= Path.Combine(fromDir!, EventOutputWriter.PairsFile);
             var requests = PairListReader.Read(pairsPath);
-            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? CapacityReader.Read(capacityPath) : [];
+            var capacities = parse.GetValue(capacityFile) is { } capacityPath
+                // A pair list names only organisations with pairs, so names are checked by `match`, which sees every record.
+                ? CapacityReader.Read(capacityPath, organizations: null, parse.GetValue(slots))
+                : [];
             if (parse.GetValue(defaultCapacity) < 0)
             {
                 throw new UsageException("--default-capacity must not be negative");

@@ -66,26 +66,8 @@ internal static class MatchCommand
 
         command.SetAction(parse => host.Execute(() =>
         {
-            var achievementsPath = parse.GetValue(achievements);
-            var demandsPath = parse.GetValue(demands);
-            if (achievementsPath is null && demandsPath is null)
-            {
-                achievementsPath = CommandHost.SampleFile("achievements.csv");
-                demandsPath = CommandHost.SampleFile("demands.csv");
-                host.Log($"no inputs given: using the embedded sample event in {SampleEvent.Directory}");
-            }
-            else if (achievementsPath is null || demandsPath is null)
-            {
-                throw new UsageException("give both --achievements and --demands (or neither, for the sample event)");
-            }
-
             var eventOptions = parse.GetValue(options) is { } optionsPath ? EventOptions.Load(optionsPath) : new EventOptions();
             eventOptions = WithAgendaOverrides(eventOptions, parse.GetValue(slots), parse.GetValue(tables), parse.GetValue(defaultCapacity), parse.GetValue(noAgenda));
-            var capacities = parse.GetValue(capacityFile) is { } capacityPath ? CapacityReader.Read(capacityPath) : [];
-
-            var readOptions = limits.ReadOptions(parse, parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!);
-            var achievementList = host.ReadAchievements(achievementsPath, readOptions);
-            var demandList = host.ReadDemands(demandsPath, readOptions);
             var ranker = host.LoadModel(parse.GetValue(model)!);
             var engineOptions = new EngineOptions
             {
@@ -97,8 +79,18 @@ internal static class MatchCommand
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
             };
 
+            var (engine, achievementList, demandList) = OpenEvent(parse.GetValue(achievements), parse.GetValue(demands), engineOptions, host,
+                () => limits.ReadOptions(parse, parse.GetValue(encoding), parse.GetValue(sheet), parse.GetValue(onBadRow)!));
+            using var owned = engine;
+
+            // Checked against the inputs before any work: a misspelt organisation or a slot past the last fails now.
+            var capacities = parse.GetValue(capacityFile) is { } capacityPath
+                ? CapacityReader.Read(capacityPath,
+                    [.. achievementList.Select(a => a.Organization).Concat(demandList.Select(d => d.Organization)).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal)],
+                    eventOptions.Agenda?.Slots)
+                : [];
+
             var k = parse.GetValue(topK);
-            using var engine = MatchingEngine.Create(achievementList, demandList, engineOptions);
             host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} {(parse.GetValue(direction) == "both" ? "both ways" : "per demand")} ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
             var withReport = !parse.GetValue(noReport);
             using var clusterRun = cluster.Connect(parse, host, engine, parse.GetValue(model)!);
@@ -135,6 +127,42 @@ internal static class MatchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The event's engine and records: the input files (updating <c>--index</c> when given); with no input
+    /// files, the records already in <c>--index</c> (never the sample event, which would be added to the user's
+    /// index); with neither, the embedded sample event in memory.</summary>
+    private static (MatchingEngine Engine, IReadOnlyList<Achievement> Achievements, IReadOnlyList<Demand> Demands) OpenEvent(
+        string? achievementsPath, string? demandsPath, EngineOptions engineOptions, CommandHost host, Func<ReadOptions> readOptions)
+    {
+        if ((achievementsPath is null) != (demandsPath is null))
+        {
+            throw new UsageException("give both --achievements and --demands (or neither, for the sample event or the records of --index)");
+        }
+
+        if (achievementsPath is null && engineOptions.IndexPath is { } indexPath)
+        {
+            if (!Directory.Exists(indexPath))
+            {
+                throw new UsageException($"no input files and no index in {indexPath}: give --achievements and --demands to build it");
+            }
+
+            var opened = MatchingEngine.Open(engineOptions);
+            host.Log($"no input files: matching the records already in the index {indexPath}");
+            return (opened, opened.Achievements().ToList(), opened.Demands().ToList());
+        }
+
+        if (achievementsPath is null)
+        {
+            achievementsPath = CommandHost.SampleFile("achievements.csv");
+            demandsPath = CommandHost.SampleFile("demands.csv");
+            host.Log($"no inputs given: using the embedded sample event in {SampleEvent.Directory}");
+        }
+
+        var options = readOptions();
+        var achievements = host.ReadAchievements(achievementsPath, options);
+        var demands = host.ReadDemands(demandsPath!, options);
+        return (MatchingEngine.Create(achievements, demands, engineOptions), achievements, demands);
     }
 
     private static EventOptions WithAgendaOverrides(EventOptions options, int? slots, int? tables, int? defaultCapacity, bool noAgenda)

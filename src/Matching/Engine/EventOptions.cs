@@ -70,12 +70,34 @@ public sealed record EventOptions
         catch (JsonException e)
         {
             var line = (int)(e.LineNumber ?? -1) + 1;
-            throw new InputFormatException(path, line, e.Path, e.Message.Split(" Path:")[0], inner: e);
+            throw new InputFormatException(path, line, e.Path is { } jsonPath ? jsonPath.TrimStart('$').TrimStart('.') : null, Describe(e), inner: e);
         }
 
         options ??= new EventOptions();
         options.Validate(path);
         return options;
+    }
+
+    /// <summary>A JSON error in the user's words: "must be a number", not "could not be converted to System.Double".</summary>
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message.Split(" Path:")[0];
+        var type = System.Text.RegularExpressions.Regex.Match(message, @"could not be converted to ([\w.`\[\]]+)");
+        if (!type.Success)
+        {
+            return message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field (see the README's event rules for the fields)" : message;
+        }
+
+        var name = type.Groups[1].Value.TrimEnd('.');
+        return name switch
+        {
+            "System.Double" or "System.Single" or "System.Decimal" => "must be a number",
+            "System.Int32" or "System.Int64" => "must be a whole number",
+            "System.Boolean" => "must be true or false",
+            "System.String" => "must be text in quotes",
+            _ when name.Contains("IReadOnlyList", StringComparison.Ordinal) || name.Contains("[]", StringComparison.Ordinal) => "must be a list, e.g. [\"a\", \"b\"]",
+            _ => "must be an object { … } with the fields the README lists",
+        };
     }
 
     /// <summary>Checks every value; <paramref name="source"/> names where they came from in the error.</summary>

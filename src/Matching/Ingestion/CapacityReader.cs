@@ -39,7 +39,16 @@ public static class CapacityReader
     /// <summary>Reads every organisation in the file, in file order.</summary>
     /// <exception cref="InputFormatException">The file is missing, undecodable, has no organisation or capacity
     /// column, or a row holds a bad number, a negative capacity, a duplicate organisation or a slot below 1.</exception>
-    public static IReadOnlyList<OrganizationCapacity> Read(string path)
+    public static IReadOnlyList<OrganizationCapacity> Read(string path) => Read(path, organizations: null, slots: null);
+
+    /// <summary>Reads every organisation in the file and checks each row against the event: the organisation must be
+    /// one the inputs name (a misspelt name would otherwise be silently ignored), and every unavailable slot must exist.</summary>
+    /// <param name="path">The capacity file.</param>
+    /// <param name="organizations">Every organisation of the event's achievements and demands; null skips the check.</param>
+    /// <param name="slots">The event's number of slots; null skips the check.</param>
+    /// <exception cref="InputFormatException">As <see cref="Read(string)"/>, and for an unknown organisation (the message
+    /// lists the closest known names) or a slot after the last one, naming file and line.</exception>
+    public static IReadOnlyList<OrganizationCapacity> Read(string path, IReadOnlyCollection<string>? organizations, int? slots)
     {
         var choice = TextEncodings.Choose(path, requested: null);
         if (choice.Invalid is { } invalid)
@@ -93,8 +102,20 @@ public static class CapacityReader
                     $"duplicate organisation (first seen at line {firstLine[organization]})", organization);
             }
 
+            if (organizations is not null && !organizations.Contains(organization))
+            {
+                throw new InputFormatException(path, line, OrganizationField,
+                    $"no achievement or demand of this event belongs to this organisation (closest: {string.Join("、", OrganizationNames.Closest(organization, organizations, 3))})",
+                    organization);
+            }
+
             var capacity = ParseCapacity(path, line, Cell(1));
             var unavailable = ParseSlots(path, line, Cell(2));
+            if (slots is { } count && unavailable.Count > 0 && unavailable.Max() is var late && late > count)
+            {
+                throw new InputFormatException(path, line, UnavailableField,
+                    string.Create(CultureInfo.InvariantCulture, $"slot {late} does not exist: the event has {count} slots"), Cell(2));
+            }
             result.Add(new OrganizationCapacity(organization, capacity, unavailable));
         }
 

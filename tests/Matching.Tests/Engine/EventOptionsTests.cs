@@ -44,7 +44,7 @@ public sealed class EventOptionsTests
 
         Assert.That(() => EventOptions.Load(path), Throws.TypeOf<InputFormatException>()
             .With.Property(nameof(InputFormatException.Line)).EqualTo(3)
-            .And.Message.StartsWith($"{path}:3: field '$.softPreference'"));
+            .And.Message.StartsWith($"{path}:3: field 'softPreference': unknown field"));
     }
 
     [Test]
@@ -58,8 +58,28 @@ public sealed class EventOptionsTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(() => EventOptions.Load(wrongType), Throws.TypeOf<InputFormatException>().With.Message.Contains("$.agenda.slots"));
+            Assert.That(() => EventOptions.Load(wrongType), Throws.TypeOf<InputFormatException>().With.Message.EqualTo($"{wrongType}:1: field 'agenda.slots': must be a whole number"));
             Assert.That(() => EventOptions.Load(outOfRange), Throws.TypeOf<InputFormatException>().With.Message.Contains("strongMatch must be between 0 and 1"));
+        }
+    }
+
+    [TestCase("{ \"strongMatch\": \"高\" }", "strongMatch", "must be a number")]
+    [TestCase("{ \"hardFilters\": { \"maturityAtLeastRequired\": \"是\" } }", "hardFilters.maturityAtLeastRequired", "must be true or false")]
+    [TestCase("{ \"hardFilters\": { \"allowedIpTypes\": \"发明专利\" } }", "hardFilters.allowedIpTypes", "must be a list, e.g. [\"a\", \"b\"]")]
+    [TestCase("{ \"title\": 2026 }", "title", "must be text in quotes")]
+    public void Load_WrongType_SaysWhatIsExpectedWithoutDotNetTypeNames(string json, string field, string problem)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("event.json");
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<InputFormatException>(() => EventOptions.Load(path));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Field, Is.EqualTo(field));
+            Assert.That(error.Problem, Is.EqualTo(problem));
+            Assert.That(error.Message, Does.Not.Contain("System."));
         }
     }
 }

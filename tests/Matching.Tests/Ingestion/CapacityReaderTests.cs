@@ -1,8 +1,7 @@
 using Matching.Scheduling;
-using Matching.Tests.Ingestion;
 using Matching.Ingestion;
 
-namespace Matching.Tests.Scheduling;
+namespace Matching.Tests.Ingestion;
 
 public sealed class CapacityReaderTests
 {
@@ -129,5 +128,32 @@ public sealed class CapacityReaderTests
         var error = Assert.Throws<ArgumentException>(() => AgendaPlanner.Plan([], options));
 
         Assert.That(error.Message, Is.EqualTo("Cannot plan the agenda: unavailable slots of '清华大学' must be within 1..8 (was 9)."));
+    }
+
+    [Test]
+    public void Read_AgainstTheEvent_UnknownOrganisationNamesLineAndClosestNames()
+    {
+        var path = _files.Write("capacity.csv", "organization,capacity,unavailable_slots\n中南大学,3,\n中南大學,2,\n");
+
+        var error = Assert.Throws<InputFormatException>(() => CapacityReader.Read(path, ["中南大学", "东南大学", "宁波甬锂新材料科技有限公司"], slots: 8));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Line, Is.EqualTo(3));
+            Assert.That(error.Field, Is.EqualTo("organization"));
+            Assert.That(error.Value, Is.EqualTo("中南大學"));
+            Assert.That(error.Problem, Does.EndWith("(closest: 中南大学、东南大学、宁波甬锂新材料科技有限公司)"));
+        }
+    }
+
+    [Test]
+    public void Read_AgainstTheEvent_SlotAfterTheLastIsAnError()
+    {
+        var path = _files.Write("capacity.csv", "单位,容量,不可用时段\n中南大学,3,2、9\n");
+
+        var error = Assert.Throws<InputFormatException>(() => CapacityReader.Read(path, ["中南大学"], slots: 8));
+
+        Assert.That(error!.Message, Is.EqualTo($"{path}:2: field 'unavailable_slots': slot 9 does not exist: the event has 8 slots (value '2、9')"));
+        Assert.That(CapacityReader.Read(path, ["中南大学"], slots: 9).Single().UnavailableSlots, Is.EquivalentTo(new[] { 2, 9 }));
     }
 }
