@@ -36,6 +36,26 @@ public sealed class TrainCommandTests
         }
     }
 
+    [TestCase(null, "2 folds of demands sharing relevant achievements (")]
+    [TestCase("components", "2 folds of demands sharing relevant achievements (")]
+    [TestCase("demands", "2 folds of single demands (ungrouped")]
+    public void Train_FoldGroups_LogsTheSplitAndItsSizesAndRecordsIt(string? groups, string logged)
+    {
+        using var temp = new TempDir();
+        string[] args = TrainArgs(temp, temp["ranker.zip"]);
+
+        var result = Cli.Run(groups is null ? args : [.. args, "--fold-groups", groups]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
+        using var metadata = JsonDocument.Parse(File.ReadAllText(temp["ranker.json"]));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Err, Does.Contain(logged));
+            Assert.That(result.Err, Does.Match(@"seed 1\): \d+, \d+ demands"));
+            Assert.That(metadata.RootElement.GetProperty("Parameters").GetProperty("fold_groups").GetString(), Is.EqualTo(groups ?? "components"));
+        }
+    }
+
     [Test]
     public void TrainedModel_LoadedInAFreshProcess_GivesIdenticalScores()
     {

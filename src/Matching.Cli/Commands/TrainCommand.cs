@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Matching.Engine;
+using Matching.Evaluation;
 using Matching.Ranking;
 using Matching.Cli.Hosting;
 
@@ -13,7 +14,7 @@ internal static class TrainCommand
     {
         var ranking = new RankingOptions();
         var output = new Option<string>("--out", "-o") { Description = "Model zip to write (NAME.json with metadata is written beside it).", Required = true, HelpName = "FILE" };
-        var folds = new Option<int>("--folds") { Description = "Cross-validate over K folds of demands before the final fit (0: skip).", DefaultValueFactory = _ => 0, HelpName = "K" };
+        var folds = new Option<int>("--folds") { Description = "Cross-validate over K folds of demands (grouped by shared relevant achievements) before the final fit (0: skip).", DefaultValueFactory = _ => 0, HelpName = "K" };
         folds.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or 1)
@@ -21,6 +22,12 @@ internal static class TrainCommand
                 r.AddError("--folds must be 0 or at least 2");
             }
         });
+        var foldGroups = new Option<string>("--fold-groups")
+        {
+            Description = "components (default): demands sharing a relevant achievement stay in one fold; demands: each demand alone (leaks answers between folds; for comparison).",
+            DefaultValueFactory = _ => "components",
+        };
+        foldGroups.AcceptOnlyFromAmong("components", "demands");
         var seed = new Option<int>("--seed") { Description = "Random seed (fold split, learner).", DefaultValueFactory = _ => 1 };
         var trainer = new Option<string>("--trainer") { Description = "lightgbm (default) or fasttree.", DefaultValueFactory = _ => "lightgbm" };
         trainer.AcceptOnlyFromAmong("lightgbm", "fasttree");
@@ -32,7 +39,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the LambdaRank reranker on judged demand–achievement pairs; prints cross-validated metrics and features by gain.");
         ranking.AddTo(command);
-        foreach (var option in new Option[] { output, folds, seed, trainer, trees, leaves, learningRate, minLeaf })
+        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf })
         {
             command.Add(option);
         }
@@ -53,7 +60,8 @@ internal static class TrainCommand
             TrainingReport report;
             try
             {
-                report = RankerWorkflow.Train(data, options, parse.GetValue(output)!, parse.GetValue(folds), host.Err);
+                report = RankerWorkflow.Train(data, options, parse.GetValue(output)!, parse.GetValue(folds), host.Err,
+                    parse.GetValue(foldGroups) == "demands" ? FoldGrouping.Demands : FoldGrouping.Components);
             }
             catch (ArgumentException e)
             {

@@ -20,7 +20,7 @@ public sealed class RankingData
     /// <summary>The demands (the queries).</summary>
     public required IReadOnlyList<Demand> Demands { get; init; }
 
-    /// <summary>Graded judgments (grade &gt; 0 relevant; 0 a judged non-relevant pair).</summary>
+    /// <summary>Graded judgments (grade &gt; 0 relevant; 0 or below a judged non-relevant pair).</summary>
     public required IReadOnlyList<Judgment> Judgments { get; init; }
 
     /// <summary>Candidate lists to rerank instead of retrieving (a TREC run), or null.</summary>
@@ -55,7 +55,8 @@ public sealed record TrainingReport(RankerModel Model, string Path);
 /// <summary>The outcome of <see cref="RankerWorkflow.Evaluate"/>.</summary>
 /// <param name="Bm25">Metrics of the BM25 ranking.</param>
 /// <param name="Reranked">Metrics of the model's ranking (null without a model).</param>
-/// <param name="Run">The final ranking per demand (reranked when a model was given).</param>
+/// <param name="Run">The final ranking per demand (reranked when a model was given); each candidate's score is the key it
+/// was ranked by (the model's score, or the BM25 retrieval score; with candidate lists, the bm25 feature).</param>
 public sealed record RankingEvaluation(RankingScores Bm25, RankingScores? Reranked, IReadOnlyList<QueryMatches> Run);
 
 /// <summary>Trains and evaluates the learned reranker: candidates, features, LambdaRank, cross-validation.</summary>
@@ -65,9 +66,11 @@ public static class RankerWorkflow
     /// <param name="data">Records, judgments and candidate source.</param>
     /// <param name="options">Learner and parameters.</param>
     /// <param name="outPath">The model zip to write; <c>NAME.json</c> is written beside it.</param>
-    /// <param name="folds">Cross-validation folds (by demand); 0 or 1 to skip.</param>
-    /// <param name="log">Progress and per-fold results (stderr in the CLI); null for none.</param>
-    public static TrainingReport Train(RankingData data, RankerTrainingOptions options, string outPath, int folds = 0, TextWriter? log = null)
+    /// <param name="folds">Cross-validation folds; 0 or 1 to skip.</param>
+    /// <param name="log">Progress, fold sizes and per-fold results (stderr in the CLI); null for none.</param>
+    /// <param name="grouping">How demands are kept together in folds: by default, demands that share a relevant
+    /// achievement (connected components of the judgment graph) never straddle folds.</param>
+    public static TrainingReport Train(RankingData data, RankerTrainingOptions options, string outPath, int folds = 0, TextWriter? log = null, FoldGrouping grouping = FoldGrouping.Components)
     {
         options.Validate();
         using var context = Context.Create(data);
@@ -77,12 +80,16 @@ public static class RankerWorkflow
         var foldResults = new List<FoldResult>();
         if (folds >= 2)
         {
-            var shuffled = demands.ToArray();
-            new Random(options.Seed).Shuffle(shuffled);
+            var assignment = CrossValidationFolds.Assign([.. demands.Select(d => d.Id)], data.Judgments, folds, options.Seed, grouping);
+            var sizes = Enumerable.Range(0, folds).Select(f => assignment.Count(a => a.Fold == f)).ToArray();
+            var groupCount = CrossValidationFolds.Groups([.. demands.Select(d => d.Id)], data.Judgments, grouping).Length;
+            log?.WriteLine(grouping == FoldGrouping.Components
+                ? $"{folds} folds of demands sharing relevant achievements ({groupCount} groups, seed {options.Seed}): {string.Join(", ", sizes)} demands"
+                : $"{folds} folds of single demands (ungrouped: demands sharing an answer may straddle folds; seed {options.Seed}): {string.Join(", ", sizes)} demands");
             for (var fold = 0; fold < folds; fold++)
             {
-                var heldOut = shuffled.Where((_, i) => i % folds == fold).ToList();
-                var training = shuffled.Where((_, i) => i % folds != fold).ToList();
+                var heldOut = assignment.Where(a => a.Fold == fold).Select(a => demands[a.Demand]).ToList();
+                var training = assignment.Where(a => a.Fold != fold).Select(a => demands[a.Demand]).ToList();
                 var (_, _, trees) = RankerTrainer.Train(training.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)), options);
                 var compiled = CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
                 var (bm25, reranked, _) = context.Score(heldOut, compiled);
@@ -113,6 +120,7 @@ public static class RankerWorkflow
                 ["candidates"] = data.Candidates is null ? "bm25+judged" : "given",
                 ["judged_only"] = data.JudgedOnly ? "true" : "false",
                 ["folds"] = Invariant(folds),
+                ["fold_groups"] = grouping == FoldGrouping.Components ? "components" : "demands",
             },
             TrainingDataHash = DataHash(data),
             TrainingGroups = groups.Count(g => g.Count > 0),
@@ -247,9 +255,10 @@ public static class RankerWorkflow
             var run = groups.Select((g, i) =>
             {
                 var order = reranked?[i] ?? baseline[i];
+                // Each candidate carries the key its list is ranked by: the model's score, or the baseline's (BM25) key.
                 var scores = model is null ? null : ScoresOf(g, model);
                 return new QueryMatches(g.QueryId, [.. order.Select((index, rank) =>
-                    new Retrieval.Candidate(g.CandidateIds[index], rank + 1, scores?[index] ?? g.Row(index)[0], []))]);
+                    new Retrieval.Candidate(g.CandidateIds[index], rank + 1, scores?[index] ?? g.BaselineKeys?[index] ?? g.Row(index)[0], []))]);
             }).ToList();
             return (Metrics(groups, baseline), reranked is null ? null : Metrics(groups, reranked), run);
         }

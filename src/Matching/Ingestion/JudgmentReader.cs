@@ -5,7 +5,7 @@ namespace Matching.Ingestion;
 /// <summary>One relevance judgment: how well an achievement answers a demand, as an analyst graded it.</summary>
 /// <param name="DemandId">The demand's id.</param>
 /// <param name="AchievementId">The achievement's id.</param>
-/// <param name="Grade">The relevance grade; 0 is not relevant, higher is more relevant.</param>
+/// <param name="Grade">The relevance grade; 0 or below is not relevant, higher is more relevant.</param>
 public sealed record Judgment(string DemandId, string AchievementId, int Grade);
 
 /// <summary>Reads relevance judgments in TREC qrels format: <c>demand_id 0 achievement_id grade</c> per line,

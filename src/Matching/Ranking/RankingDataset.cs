@@ -58,48 +58,61 @@ internal sealed class RankingDataset
         StringComparer.Ordinal);
 
     /// <summary>The list a demand is evaluated on: its run list, or its BM25 top <see cref="CandidateOptions.Depth"/>.</summary>
-    public RankingGroup EvaluationGroup(Demand demand, bool judgedOnly) => Group(demand, BaseList(demand, judgedOnly));
+    public RankingGroup EvaluationGroup(Demand demand, bool judgedOnly)
+    {
+        var (ids, scores) = BaseList(demand, judgedOnly);
+        return Group(demand, ids, scores);
+    }
 
     /// <summary>The list a demand is trained on: the evaluation list plus every judged achievement not in it
     /// (without a run), so that every label counts.</summary>
     public RankingGroup TrainingGroup(Demand demand, bool judgedOnly)
     {
-        var list = BaseList(demand, judgedOnly);
+        var (list, scores) = BaseList(demand, judgedOnly);
         if (_runLists is null && _grades.TryGetValue(demand.Id, out var judged))
         {
             var present = list.ToHashSet(StringComparer.Ordinal);
             list.AddRange(judged.Keys.Where(id => !present.Contains(id) && _space.HasAchievement(id) && !IsSelf(demand.Id, id)).Order(StringComparer.Ordinal));
+            // Added judged candidates were not retrieved: they have no retrieval score (training never ranks by it).
+            scores?.AddRange(Enumerable.Repeat(double.NegativeInfinity, list.Count - scores.Count));
         }
 
-        return Group(demand, list);
+        return Group(demand, list, scores);
     }
 
-    /// <summary>Whether a demand qualifies for judged-only evaluation: a relevant and a judged non-relevant candidate.</summary>
+    /// <summary>Whether a demand qualifies for judged-only evaluation: a relevant (grade &gt; 0) and a judged
+    /// non-relevant (grade &lt;= 0) candidate.</summary>
     public bool HasPositiveAndNegative(string demandId) =>
-        _grades.TryGetValue(demandId, out var g) && g.Values.Any(v => v > 0) && g.Values.Any(v => v == 0);
+        _grades.TryGetValue(demandId, out var g) && g.Values.Any(v => v > 0) && g.Values.Any(v => v <= 0);
 
-    private List<string> BaseList(Demand demand, bool judgedOnly)
+    /// <summary>The ids of a demand's base list and, for retrieved lists, their BM25 retrieval scores (null for run lists).</summary>
+    private (List<string> Ids, List<double>? Scores) BaseList(Demand demand, bool judgedOnly)
     {
         List<string> list;
+        List<double>? scores = null;
         if (_runLists is not null)
         {
             list = _runLists.TryGetValue(demand.Id, out var run) ? [.. run.Where(id => _space.HasAchievement(id) && !IsSelf(demand.Id, id))] : [];
         }
         else
         {
-            list = [.. _retrieve(demand, _options.Depth, SelfOf(demand.Id)).Select(c => c.Id)];
+            var retrieved = _retrieve(demand, _options.Depth, SelfOf(demand.Id));
+            list = [.. retrieved.Select(c => c.Id)];
+            scores = [.. retrieved.Select(c => c.Score)];
         }
 
         if (judgedOnly)
         {
             var grades = _grades.GetValueOrDefault(demand.Id);
-            list = grades is null ? [] : [.. list.Where(grades.ContainsKey)];
+            var keep = list.Select(id => grades is not null && grades.ContainsKey(id)).ToArray();
+            list = [.. list.Where((_, i) => keep[i])];
+            scores = scores is null ? null : [.. scores.Where((_, i) => keep[i])];
         }
 
-        return list;
+        return (list, scores);
     }
 
-    private RankingGroup Group(Demand demand, List<string> ids)
+    private RankingGroup Group(Demand demand, List<string> ids, List<double>? scores)
     {
         var features = _space.ForDemand(demand.Id, ids);
         var n = PairFeatures.Count;
@@ -117,13 +130,17 @@ internal sealed class RankingDataset
             Array.Copy(features, order[r] * n, sortedFeatures, r * n, n);
         }
 
+        // The baseline's ranking key: the retrieval score, or (run lists) the bm25 feature the list was just sorted by.
+        double[] keys = scores is null ? [.. order.Select(i => (double)features[i * n])] : [.. order.Select(i => scores[i])];
         var grades = _grades.GetValueOrDefault(demand.Id);
         return new RankingGroup(
             demand.Id,
             sortedIds,
             sortedFeatures,
-            [.. sortedIds.Select(id => grades is not null && grades.TryGetValue(id, out var g) ? g : 0)],
-            [.. sortedIds.Select(id => grades is not null && grades.ContainsKey(id))]);
+            // Grade <= 0 is non-relevant: a negative grade (TREC's "junk" -1, -2) counts as 0 for gains and labels.
+            [.. sortedIds.Select(id => grades is not null && grades.TryGetValue(id, out var g) ? Math.Max(0, g) : 0)],
+            [.. sortedIds.Select(id => grades is not null && grades.ContainsKey(id))],
+            keys);
     }
 
     private string? SelfOf(string demandId) =>

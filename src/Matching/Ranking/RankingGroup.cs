@@ -4,9 +4,11 @@ namespace Matching.Ranking;
 /// <param name="QueryId">The demand id.</param>
 /// <param name="CandidateIds">Candidates in baseline (BM25) order.</param>
 /// <param name="Features">Row-major features, one row per candidate.</param>
-/// <param name="Grades">Judged grade per candidate; 0 when unjudged.</param>
+/// <param name="Grades">Judged grade per candidate, at least 0; 0 when unjudged or judged non-relevant (grade &lt;= 0).</param>
 /// <param name="Judged">Whether each candidate was judged (grade 0 may be a judged negative or unjudged).</param>
-internal sealed record RankingGroup(string QueryId, string[] CandidateIds, float[] Features, int[] Grades, bool[] Judged)
+/// <param name="BaselineKeys">The key the baseline order ranks by, per candidate (non-increasing): the BM25 retrieval
+/// score, or the bm25 feature for given candidate lists; null when unknown (then the bm25 feature).</param>
+internal sealed record RankingGroup(string QueryId, string[] CandidateIds, float[] Features, int[] Grades, bool[] Judged, double[]? BaselineKeys = null)
 {
     public int Count => CandidateIds.Length;
 
@@ -17,7 +19,7 @@ internal sealed record RankingGroup(string QueryId, string[] CandidateIds, float
 /// and one judged non-relevant candidate.</summary>
 /// <param name="Queries">Queries averaged over.</param>
 /// <param name="Mrr">Mean reciprocal rank of the first relevant candidate.</param>
-/// <param name="Ndcg">nDCG over the whole list, gains 2^grade − 1.</param>
+/// <param name="Ndcg">nDCG over the whole list, gains 2^grade − 1 (0 for grade &lt;= 0).</param>
 /// <param name="P1">Share of queries whose first candidate is relevant.</param>
 public sealed record JudgedMetrics(int Queries, double Mrr, double Ndcg, double P1)
 {
@@ -42,8 +44,8 @@ public sealed record JudgedMetrics(int Queries, double Mrr, double Ndcg, double 
             var sorted = grades.OrderByDescending(g => g).ToArray();
             for (var r = 0; r < order.Length; r++)
             {
-                dcg += (Math.Pow(2, grades[order[r]]) - 1) / Math.Log2(r + 2);
-                ideal += (Math.Pow(2, sorted[r]) - 1) / Math.Log2(r + 2);
+                dcg += Gain(grades[order[r]]) / Math.Log2(r + 2);
+                ideal += Gain(sorted[r]) / Math.Log2(r + 2);
             }
 
             ndcg += ideal > 0 ? dcg / ideal : 0;
@@ -51,4 +53,7 @@ public sealed record JudgedMetrics(int Queries, double Mrr, double Ndcg, double 
 
         return queries == 0 ? new JudgedMetrics(0, 0, 0, 0) : new JudgedMetrics(queries, mrr / queries, ndcg / queries, p1 / queries);
     }
+
+    /// <summary>2^grade − 1 for a relevant grade; 0 for grade &lt;= 0 (non-relevant, never a negative gain).</summary>
+    private static double Gain(int grade) => grade > 0 ? Math.Pow(2, grade) - 1 : 0;
 }

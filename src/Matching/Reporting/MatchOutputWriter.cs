@@ -76,7 +76,9 @@ internal static class MatchOutputWriter
             }))));
         }
 
-        output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag));
+        // The run's score is the key the lists were ranked by: the strength when there is one, else the score.
+        output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag,
+            strengths is null ? null : (query, candidate) => strengths[(query, candidate.Id)]));
         return achievementTable
             ? [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, AchievementMatchesFile), Path.Combine(output.Directory, RunFile)]
             : [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, RunFile)];
@@ -92,8 +94,15 @@ internal static class MatchOutputWriter
     }
 }
 
-/// <summary>TREC run files: <c>query_id Q0 doc_id rank score tag</c>.</summary>
-/// <remarks>The columns are separated by spaces, so an id holding whitespace or a control character (a line break in a
+/// <summary>TREC run files: <c>query_id Q0 doc_id rank score tag</c>, whose score column is the ranking key.</summary>
+/// <remarks>trec_eval ignores the rank column: it re-sorts each query by score (descending; equal scores by doc id,
+/// descending), so the written score must reproduce the product's order on its own. Each score is the key the list was
+/// ranked by (the strength in a match run, the model's score or the BM25 score in an evaluation run), written with
+/// as many digits as it takes to read the same number back (a single-precision key as the shortest text of that
+/// float, any other as the shortest of the double). When a key does not read back strictly below the score written
+/// just above it — tied keys, ranked by id or list order — it is written as the next double below that score
+/// (<see cref="Math.BitDecrement"/>: one unit in the last place, about 1e-16 relative), so scores strictly decrease
+/// with rank and trec_eval's order is the rank column's. The columns are separated by spaces, so an id holding whitespace or a control character (a line break in a
 /// quoted CSV cell) is written with each of those replaced by <c>_</c>: one line per entry, six columns, whatever the
 /// ids hold. Such ids cannot be judged in a qrels file either.</remarks>
 internal static class TrecRun
@@ -118,10 +127,31 @@ internal static class TrecRun
         });
     }
 
-    public static void Write(TextWriter writer, IEnumerable<QueryMatches> matches, string tag)
+    /// <summary>Writes the run; each query's candidates in rank order, scored by <paramref name="key"/> (default: the
+    /// candidate's score).</summary>
+    /// <summary>The text of a ranking key that reads back strictly below <paramref name="previous"/> (the value the
+    /// entry above was read back as), which it then becomes.</summary>
+    internal static string Score(double key, ref double previous)
+    {
+        var text = (double)(float)key == key
+            ? ((float)key).ToString("R", CultureInfo.InvariantCulture)
+            : key.ToString("R", CultureInfo.InvariantCulture);
+        var value = double.Parse(text, CultureInfo.InvariantCulture);
+        if (!(value < previous))
+        {
+            value = Math.BitDecrement(previous);
+            text = value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        previous = value;
+        return text;
+    }
+
+    public static void Write(TextWriter writer, IEnumerable<QueryMatches> matches, string tag, Func<string, Candidate, double>? key = null)
     {
         foreach (var query in matches)
         {
+            var previous = double.PositiveInfinity;
             foreach (var candidate in query.Candidates)
             {
                 writer.Write(Id(query.QueryId));
@@ -130,7 +160,7 @@ internal static class TrecRun
                 writer.Write(' ');
                 writer.Write(candidate.Rank.ToString(CultureInfo.InvariantCulture));
                 writer.Write(' ');
-                writer.Write(CsvTable.Score(candidate.Score));
+                writer.Write(Score(key is null ? candidate.Score : key(query.QueryId, candidate), ref previous));
                 writer.Write(' ');
                 writer.Write(tag);
                 writer.Write('\n');

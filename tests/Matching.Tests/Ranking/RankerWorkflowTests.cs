@@ -193,6 +193,55 @@ public sealed class RankerWorkflowTests
         }
     }
 
+    [Test]
+    public void Evaluate_JudgedOnly_NegativeGradeIsANonRelevantJudgment()
+    {
+        // Each demand's hand-checked answer, plus A100 and A050 judged non-relevant: grade 0, or TREC's -1 ("junk").
+        RankingData Data(int negative)
+        {
+            var judgments = SampleEvent.BestPairs
+                .SelectMany(j => new[] { j, new Matching.Ingestion.Judgment(j.DemandId, "A100", negative), new Matching.Ingestion.Judgment(j.DemandId, "A050", negative) })
+                .Where(j => j.Grade > 0 || j.AchievementId != SampleEvent.BestPairs.First(b => b.DemandId == j.DemandId).AchievementId)
+                .ToList();
+            var run = judgments.GroupBy(j => j.DemandId)
+                .SelectMany(g => g.Select((j, i) => new Matching.Ingestion.RunEntry(j.DemandId, j.AchievementId, i + 1, 0))).ToList();
+            return new RankingData
+            {
+                Achievements = SampleEvent.Achievements,
+                Demands = SampleEvent.Demands,
+                Judgments = judgments,
+                Candidates = run,
+                JudgedOnly = true,
+            };
+        }
+
+        var zero = RankerWorkflow.Evaluate(Data(0), _report.Model);
+        var negative = RankerWorkflow.Evaluate(Data(-1), _report.Model);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(negative.Bm25.Judged!.Queries, Is.EqualTo(zero.Bm25.Judged!.Queries).And.GreaterThan(40),
+                "a demand with a relevant and a grade -1 judgment is evaluated");
+            Assert.That(negative.Bm25, Is.EqualTo(zero.Bm25));
+            Assert.That(negative.Reranked, Is.EqualTo(zero.Reranked));
+            Assert.That(negative.Bm25.Judged.Ndcg, Is.InRange(0.0, 1.0));
+        }
+    }
+
+    [Test]
+    public void Train_LogsTheFoldSizesOfGroupedFolds()
+    {
+        using var temp = new TempDirectory();
+        using var log = new StringWriter();
+
+        RankerWorkflow.Train(SampleData(), s_small, temp.File("folds.zip"), folds: 3, log: log);
+
+        var match = System.Text.RegularExpressions.Regex.Match(log.ToString(), @"3 folds of demands sharing relevant achievements \((\d+) groups, seed 1\): (\d+), (\d+), (\d+) demands");
+        Assert.That(match.Success, Is.True, log.ToString());
+        Assert.That(Enumerable.Range(2, 3).Sum(g => int.Parse(match.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(SampleEvent.BestPairs.Count));
+    }
+
     private static void RewriteMetadata(string path, Func<RankerMetadata, RankerMetadata> change)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
@@ -224,6 +273,23 @@ public sealed class JudgedMetricsTests
             Assert.That(metrics.Mrr, Is.EqualTo(0.75).Within(1e-12));
             Assert.That(metrics.P1, Is.EqualTo(0.5));
             Assert.That(metrics.Ndcg, Is.EqualTo((ndcg1 + 1) / 2).Within(1e-12));
+        }
+    }
+}
+
+public sealed class JudgedMetricsNegativeGradeTests
+{
+    [Test]
+    public void Compute_NegativeGrade_NonRelevantWithZeroGain()
+    {
+        var negative = JudgedMetrics.Compute([([-2, 1], [0, 1])]);
+        var zero = JudgedMetrics.Compute([([0, 1], [0, 1])]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(negative, Is.EqualTo(zero));
+            Assert.That(negative.Mrr, Is.EqualTo(0.5));
+            Assert.That(negative.Ndcg, Is.EqualTo(1 / Math.Log2(3)).Within(1e-12));
         }
     }
 }

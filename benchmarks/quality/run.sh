@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# Reproduces Matching's ranking-quality table: BM25 against the reranker on every data set of a folder in
+# Matching's dataset format, and writes it (with the command of every row and the machine) to
+# benchmarks/quality.md, or to the file given second.
+#
+#   benchmarks/quality/run.sh DATA_DIR [OUT.md]
+#
+# DATA_DIR holds one folder per data set (see benchmarks/quality/README.md for the layout):
+#   NAME/train/{achievements.jsonl,demands.jsonl,judgments.qrels[,candidates.run]}
+#       pair task: 5-fold grouped cross-validation, judged-only (when candidates.run exists) and full corpus
+#       (BM25 top 100; --exclude-self q when demand ids are q + an achievement id)
+#   NAME/achievements.jsonl + NAME/demands.train.TAG.jsonl + NAME/judgments.train.qrels
+#       5-fold cross-validation, grouped (by shared relevant achievements) and ungrouped side by side
+#   NAME/achievements.jsonl + NAME/demands.dev.TAG.jsonl + NAME/judgments.dev.qrels
+#       evaluate with the shipped model (or $MODEL)
+#
+# Environment: MATCHING (the CLI; default the Release build of this clone, built first if absent),
+# WORK (models, logs and per-row results; default benchmarks/quality/work, git-ignored; rows already there are
+# not run again, so an interrupted run resumes), MODEL (default: the shipped model), FOLDS (5), SEED (1),
+# ONLY (a regular expression: run only rows whose id matches; the others are kept from WORK or listed as missing).
+set -euo pipefail
+
+if [[ $# -lt 1 || ! -d "$1" ]]; then
+  echo "usage: $0 DATA_DIR [OUT.md]" >&2
+  exit 2
+fi
+
+data=${1%/}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${2:-$repo/benchmarks/quality.md}
+work=${WORK:-$here/work}
+folds=${FOLDS:-5}
+seed=${SEED:-1}
+only=${ONLY:-.}
+mkdir -p "$work/rows"
+
+matching=${MATCHING:-$repo/src/Matching.Cli/bin/Release/net10.0/Matching.Cli}
+if [[ -z "${MATCHING:-}" && ! -x "$matching" ]]; then
+  dotnet build -c Release "$repo/src/Matching.Cli" >&2
+fi
+command -v jq >/dev/null || { echo "$0 needs jq" >&2; exit 2; }
+model_args=()
+[[ -n "${MODEL:-}" ]] && model_args=(--model "$MODEL")
+
+# Row ids in table order, with what each needs; filled by plan().
+declare -a judged_rows=() judged_ungrouped_rows=() full_rows=() cv_rows=() dev_rows=()
+declare -A row_cmd=() row_name=()
+
+exclude_self_for() { # DEMANDS ACHIEVEMENTS: prints "q" when the first demand's id is q + an achievement's id
+  local first
+  first=$(head -n 1 "$1" | jq -r '.id')
+  if [[ $first == q?* ]] && grep -q -E "\"id\": *\"${first#q}\"" "$2"; then
+    echo q
+  fi
+}
+
+plan() {
+  local dir name tag demands
+  for dir in "$data"/*/; do
+    dir=${dir%/}
+    name=$(basename "$dir")
+    if [[ -f $dir/train/judgments.qrels && -f $dir/train/demands.jsonl && -f $dir/train/achievements.jsonl ]]; then
+      local t=$dir/train ex
+      if [[ -f $t/candidates.run ]]; then
+        judged_rows+=("$name.judged")
+        row_name[$name.judged]="$name train"
+        row_cmd[$name.judged]="train -a $t/achievements.jsonl -d $t/demands.jsonl -j $t/judgments.qrels --candidates $t/candidates.run --judged-only --folds $folds --seed $seed"
+        judged_ungrouped_rows+=("$name.judged.demands")
+        row_name[$name.judged.demands]="$name train"
+        row_cmd[$name.judged.demands]="${row_cmd[$name.judged]} --fold-groups demands"
+      fi
+      ex=$(exclude_self_for "$t/demands.jsonl" "$t/achievements.jsonl")
+      full_rows+=("$name.full")
+      row_name[$name.full]="$name train"
+      row_cmd[$name.full]="train -a $t/achievements.jsonl -d $t/demands.jsonl -j $t/judgments.qrels${ex:+ --exclude-self $ex} --folds $folds --seed $seed"
+    fi
+    [[ -f $dir/achievements.jsonl ]] || continue
+    for demands in "$dir"/demands.train.*.jsonl; do
+      [[ -f $demands && -f $dir/judgments.train.qrels ]] || continue
+      tag=$(basename "$demands" .jsonl); tag=${tag#demands.train.}
+      for grouping in components demands; do
+        cv_rows+=("$name.train.$tag.$grouping")
+        row_name[$name.train.$tag.$grouping]="$name train $tag"
+        row_cmd[$name.train.$tag.$grouping]="train -a $dir/achievements.jsonl -d $demands -j $dir/judgments.train.qrels --folds $folds --seed $seed --fold-groups $grouping"
+      done
+    done
+    for demands in "$dir"/demands.dev.*.jsonl; do
+      [[ -f $demands && -f $dir/judgments.dev.qrels ]] || continue
+      tag=$(basename "$demands" .jsonl); tag=${tag#demands.dev.}
+      dev_rows+=("$name.dev.$tag")
+      row_name[$name.dev.$tag]="$name dev $tag"
+      if [[ $tag == *.traditional ]]; then row_name[$name.dev.$tag]="$name dev ${tag%.traditional}, Traditional script"; fi
+      row_cmd[$name.dev.$tag]="evaluate -a $dir/achievements.jsonl -d $demands -j $dir/judgments.dev.qrels${MODEL:+ --model $MODEL} --json"
+    done
+  done
+}
+
+# Runs one row unless its result is already in WORK; a train row's result is the metadata JSON of its model.
+run_row() {
+  local id=$1 result=$work/rows/$id.json
+  [[ -s $result ]] && return 0
+  [[ $id =~ $only ]] || return 0
+  local -a args
+  read -r -a args <<<"${row_cmd[$id]}"
+  local start=$SECONDS
+  echo "[$(date -u +%H:%M:%S)] $id: matching ${row_cmd[$id]}" >&2
+  if [[ ${args[0]} == train ]]; then
+    "$matching" "${args[@]}" --out "$work/models/$id.zip" >"$work/rows/$id.out" 2>"$work/rows/$id.log" \
+      && cp "$work/models/$id.json" "$result.tmp"
+  else
+    "$matching" "${args[@]}" ${model_args[@]+"${model_args[@]}"} >"$result.tmp" 2>"$work/rows/$id.log"
+  fi
+  local status=$?
+  if [[ $status -eq 0 ]]; then
+    mv "$result.tmp" "$result"
+    echo $((SECONDS - start)) >"$work/rows/$id.seconds"
+  else
+    echo "  $id failed (exit $status), see $work/rows/$id.log" >&2
+  fi
+  write_table
+}
+
+fmt() { LC_ALL=C printf '%.4f' "$1"; }
+duration() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+cmd_of() { echo "\`matching ${row_cmd[$1]}${2:-}\`"; }
+
+judged_line() { # ID [KIND]: with KIND, a folds column after the name
+  local id=$1 f=$work/rows/$1.json name=${row_name[$1]}${2:+ | $2}
+  if [[ ! -s $f ]]; then echo "| $name | — | *missing* | | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
+  jq -r --arg name "$name" '.Mean as $m | def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
+    "| \($name) | \($m.Bm25.Judged.Queries) | \($m.Bm25.Judged.Mrr|f) | \($m.Reranked.Judged.Mrr|f) | \($m.Bm25.Judged.P1|f) | \($m.Reranked.Judged.P1|f) | \($m.Bm25.Judged.Ndcg|f) | \($m.Reranked.Judged.Ndcg|f) |"' "$f" \
+    | tr -d '\n'
+  echo " $(cmd_of "$id" " --out M.zip") |"
+}
+
+full_line() { # ID LABEL
+  local id=$1 f=$work/rows/$1.json label=${2:-}
+  if [[ ! -s $f ]]; then echo "| ${row_name[$id]}$label | — | *missing* | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
+  jq -r --arg name "${row_name[$id]}$label" '.Mean as $m | def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
+    "| \($name) | \($m.Bm25.Full.Queries) | \($m.Bm25.Full.Mrr10|f) | \($m.Reranked.Full.Mrr10|f) | \($m.Bm25.Full.Ndcg10|f) | \($m.Reranked.Full.Ndcg10|f) | \($m.Bm25.Full.Recall100|f) |"' "$f" \
+    | tr -d '\n'
+  echo " $(cmd_of "$id" " --out M.zip") |"
+}
+
+groups_of() { grep -m1 -o '([0-9]* groups' "$work/rows/$1.log" 2>/dev/null | tr -dc '0-9' || true; }
+folds_of() { grep -m1 -o '[0-9][0-9, ]* demands$' "$work/rows/$1.log" 2>/dev/null | sed 's/ demands$//' || true; }
+
+cv_line() {
+  local id=$1 f=$work/rows/$1.json grouping=${1##*.}
+  local label
+  if [[ $grouping == components ]]; then label="grouped (shared answers): $(groups_of "$id") groups"; else label="ungrouped (by demand; leaks)"; fi
+  if [[ ! -s $f ]]; then echo "| ${row_name[$id]} | $label | | *missing* | | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
+  jq -r --arg name "${row_name[$id]}" --arg kind "$label" --arg sizes "$(folds_of "$id")" '.Mean as $m | def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
+    "| \($name) | \($kind) | \($sizes) | \($m.Bm25.Full.Mrr10|f) | \($m.Reranked.Full.Mrr10|f) | \(($m.Reranked.Full.Mrr10 - $m.Bm25.Full.Mrr10)|g) | \($m.Bm25.Full.Ndcg10|f) | \($m.Reranked.Full.Ndcg10|f) | \(($m.Reranked.Full.Ndcg10 - $m.Bm25.Full.Ndcg10)|g) |"' "$f" \
+    | tr -d '\n'
+  echo " $(cmd_of "$id" " --out M.zip") |"
+}
+
+dev_line() {
+  local id=$1 f=$work/rows/$1.json
+  if [[ ! -s $f ]]; then echo "| ${row_name[$id]} | — | *missing* | | | | | $(cmd_of "$id") |"; return; fi
+  jq -r --arg name "${row_name[$id]}" 'def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
+    "| \($name) | \(.queries) | \(.bm25."mrr@10"|f) | \(.reranked."mrr@10"|f) | \(.bm25."ndcg@10"|f) | \(.reranked."ndcg@10"|f) | \(.reranked."recall@100"|f) |"' "$f" \
+    | tr -d '\n'
+  echo " $(cmd_of "$id") |"
+}
+
+machine() {
+  local cpu mem
+  cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
+  mem=$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo "?")
+  echo "$(nproc 2>/dev/null || echo '?') cores ($cpu), $mem RAM, $(uname -sr), .NET SDK $(dotnet --version 2>/dev/null || echo '?'), Matching commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')"
+}
+
+write_table() {
+  local tmp=$out.tmp id missing=()
+  for id in "${judged_rows[@]}" "${full_rows[@]}" "${cv_rows[@]}" "${judged_ungrouped_rows[@]}" "${dev_rows[@]}"; do
+    [[ -s $work/rows/$id.json ]] || missing+=("$id")
+  done
+  {
+    echo "# Ranking quality: BM25 and the reranker on every data set"
+    echo
+    echo "Generated by \`benchmarks/quality/run.sh $data\` on $(date -u +%Y-%m-%d) — $(machine)."
+    echo "\`matching\` is the Release build of this repository (\`dotnet build -c Release\`; \`src/Matching.Cli/bin/Release/net10.0/Matching.Cli\`)."
+    echo "Each train row's \`--out M.zip\` is a scratch model; its metrics are the mean over folds of that model's NAME.json."
+    if ((${#missing[@]})); then
+      echo
+      echo "**Missing rows** (not finished when this file was written): ${missing[*]}."
+    fi
+    echo
+    echo "## Cross-validation on the training roles"
+    echo
+    echo "${folds}-fold cross-validation (\`train --folds $folds --seed $seed\`, default learner parameters). Demands that share a"
+    echo "relevant achievement — connected components of the demand–achievement judgment graph — stay in one fold, so no"
+    echo "held-out demand's answer was a training positive of a sibling demand. Each fold's held-out demands are ranked by"
+    echo "BM25 and by the model trained on the other folds; figures are the mean over folds (queries summed)."
+    echo
+    echo "### Judged-only (condensed lists of \`candidates.run\`: demands with a relevant and a judged non-relevant candidate; grade ≤ 0 is non-relevant)"
+    echo
+    echo "| data set | queries | BM25 MRR | reranked MRR | BM25 P@1 | reranked P@1 | BM25 nDCG | reranked nDCG | command |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    for id in "${judged_rows[@]}"; do judged_line "$id"; done
+    echo
+    echo "### Full corpus (BM25 top 100 of every achievement; self-pairs excluded)"
+    echo
+    echo "Labels are incomplete on the pair tasks (many unlabelled paraphrases exist), so these understate quality."
+    echo
+    echo "| data set | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | command |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for id in "${full_rows[@]}"; do full_line "$id"; done
+    for id in "${cv_rows[@]}"; do [[ $id == *.components ]] && full_line "$id"; done
+    if ((${#cv_rows[@]})); then
+      echo
+      echo "### Grouped against ungrouped folds"
+      echo
+      echo "The same data, seed and learner; only the split differs. Ungrouped folds (each demand alone, the split used"
+      echo "before grouping) put demands that share an answer on both sides, so the model has seen a held-out demand's"
+      echo "answer as a positive: its gain over BM25 is inflated. How much depends on how many demands share answers (the"
+      echo "number of groups against the number of demands); where no two demands share one, the two splits coincide."
+      echo
+      echo "| data set | folds | demands per fold | BM25 MRR@10 | reranked MRR@10 | gain | BM25 nDCG@10 | reranked nDCG@10 | gain | command |"
+      echo "|---|---|---|---|---|---|---|---|---|---|"
+      for id in "${cv_rows[@]}"; do cv_line "$id"; done
+    fi
+    if ((${#judged_ungrouped_rows[@]})); then
+      echo
+      echo "Judged-only, the same comparison:"
+      echo
+      echo "| data set | folds | queries | BM25 MRR | reranked MRR | BM25 P@1 | reranked P@1 | BM25 nDCG | reranked nDCG | command |"
+      echo "|---|---|---|---|---|---|---|---|---|---|"
+      for id in "${judged_ungrouped_rows[@]}"; do
+        judged_line "${id%.demands}" "grouped (shared answers): $(groups_of "${id%.demands}") groups"
+        judged_line "$id" "ungrouped (by demand; leaks)"
+      done
+    fi
+    if ((${#dev_rows[@]})); then
+      echo
+      echo "## Held-out dev sets, the shipped model"
+      echo
+      echo "\`evaluate\` with ${MODEL:-the shipped model (models/matching-ranker.zip, trained on CSL train only)}: BM25 top 100, reranked."
+      echo
+      echo "| demands | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | command |"
+      echo "|---|---|---|---|---|---|---|---|"
+      for id in "${dev_rows[@]}"; do dev_line "$id"; done
+    fi
+    echo
+    echo "## Time per row"
+    echo
+    echo "Wall time (min:s) on the machine above, shared with other work, so only a rough guide:"
+    local parts=()
+    for id in "${judged_rows[@]}" "${full_rows[@]}" "${cv_rows[@]}" "${judged_ungrouped_rows[@]}" "${dev_rows[@]}"; do
+      [[ -f $work/rows/$id.seconds ]] && parts+=("$id $(duration "$(cat "$work/rows/$id.seconds")")")
+    done
+    echo "${parts[*]/%/;}"
+  } >"$tmp"
+  mv "$tmp" "$out"
+}
+
+plan
+mkdir -p "$work/models"
+write_table
+# Cheapest first, so that an interrupted run has the most rows: dev evaluations, judged-only, CSL-style CV,
+# then full-corpus pair tasks from the smallest corpus up.
+for id in "${dev_rows[@]}" "${judged_rows[@]}" "${cv_rows[@]}" "${judged_ungrouped_rows[@]}"; do run_row "$id" || true; done
+while read -r _ id; do run_row "$id" || true; done < <(
+  for id in "${full_rows[@]}"; do
+    dir=$data/${id%.full}/train
+    echo "$(wc -l <"$dir/demands.jsonl") $id"
+  done | sort -n)
+write_table
+echo "wrote $out" >&2
