@@ -198,8 +198,8 @@ public sealed class MatchCommandTests
     {
         using var temp = new TempDir();
 
-        var first = Cli.Run("match", "--index", temp["index"], "--out", temp["a"]);
-        var second = Cli.Run("match", "--index", temp["index"], "--out", temp["b"], "--top-k", "3");
+        var first = Cli.Run("match", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "--index", temp["index"], "--out", temp["a"]);
+        var second = Cli.Run("match", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "--index", temp["index"], "--out", temp["b"], "--top-k", "3");
         var memory = Cli.Run("match", "--out", temp["c"], "--top-k", "3");
 
         Assert.That((first.ExitCode, second.ExitCode, memory.ExitCode), Is.EqualTo((0, 0, 0)), second.Err);

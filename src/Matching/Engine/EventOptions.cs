@@ -83,6 +83,11 @@ public sealed record EventOptions
     {
         var message = e.Message.Split(" Path:")[0];
         var type = System.Text.RegularExpressions.Regex.Match(message, @"could not be converted to ([\w.`\[\]]+)");
+        if (message.Contains("doesn't allow setting null", StringComparison.Ordinal) || message.Contains("null values", StringComparison.Ordinal))
+        {
+            return "must not be null";
+        }
+
         if (!type.Success)
         {
             return message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field (see the README's event rules for the fields)" : message;
