@@ -183,6 +183,32 @@ public sealed class ExplainAndAgendaCommandTests
     }
 
     [Test]
+    public void Agenda_FromMatchOutput_ReportShowsTheNewAgendaAndKeepsEverythingElse()
+    {
+        using var temp = new TempDir();
+        Assert.That(Cli.Run("match", "--out", temp.Path).ExitCode, Is.EqualTo(0));
+        var before = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(temp["report.json"]))!.AsObject();
+
+        var result = Cli.Run("agenda", "--from", temp.Path, "--slots", "2", "--tables", "3");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
+        var after = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(temp["report.json"]))!.AsObject();
+        var meetings = File.ReadAllLines(temp["agenda_by_slot.csv"]).Skip(1).Select(l => l.Split(',')).ToList();
+        var html = File.ReadAllText(temp["report.html"]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Out, Does.Contain(temp["report.html"]));
+            Assert.That(after["agenda"]!["meetings"]!.AsArray(), Has.Count.EqualTo(meetings.Count).And.Count.EqualTo(6));
+            Assert.That(before["agenda"]!["meetings"]!.AsArray(), Has.Count.GreaterThan(6), "the match run's agenda was larger");
+            Assert.That(html, Does.Contain("第 2 轮 Slot 2").And.Not.Contain("第 3 轮 Slot 3"), "the report shows the new 2-slot agenda only");
+            Assert.That(html, Does.Contain($"<td>{meetings[0][2]}</td><td>{meetings[0][3]}</td>"));
+            before.Remove("agenda");
+            after.Remove("agenda");
+            Assert.That(after.ToJsonString(), Is.EqualTo(before.ToJsonString()), "pairs, cards and summary are unchanged");
+        }
+    }
+
+    [Test]
     public void Agenda_NeitherPairsNorFrom_ExitCode2()
     {
         Assert.That(Cli.Run("agenda", "--slots", "3").ExitCode, Is.EqualTo(2));

@@ -54,7 +54,9 @@ internal static class AgendaCommand
                 Capacities = capacities,
             });
 
-            var files = EventOutputWriter.WriteAgenda(parse.GetValue(output) ?? fromDir ?? "out", agenda);
+            // With --from, a report of that run is rewritten with the new agenda, so it cannot show the old one.
+            var reportJson = fromDir is null ? null : Path.Combine(fromDir, EventOutputWriter.JsonFile);
+            var files = EventOutputWriter.WriteAgenda(parse.GetValue(output) ?? fromDir ?? "out", agenda, File.Exists(reportJson) ? reportJson : null);
             host.Out.WriteLine(Describe(agenda));
             foreach (var file in files)
             {

@@ -34,15 +34,49 @@ public static class EventOutputWriter
     public static void WriteRun(string path, IEnumerable<QueryMatches> matches, bool reranked) =>
         MatchOutputWriter.WriteRun(path, matches, reranked ? MatchOutputWriter.RerankedRunTag : MatchOutputWriter.RunTag);
 
-    /// <summary>Writes an agenda alone (by slot, by organisation, workbook) into <paramref name="outDirectory"/>, all or nothing.</summary>
-    public static IReadOnlyList<string> WriteAgenda(string outDirectory, Agenda agenda)
+    /// <summary>Writes an agenda alone (by slot, by organisation, workbook) into <paramref name="outDirectory"/>, all or
+    /// nothing. With <paramref name="reportJson"/> (the <c>report.json</c> of a <c>match</c> run), the report is read
+    /// back, its agenda replaced and <c>report.html</c>, <c>report.xlsx</c> and <c>report.json</c> written with the
+    /// agenda files, so the report never shows an agenda other than the CSVs beside it.</summary>
+    /// <exception cref="InputFormatException"><paramref name="reportJson"/> is not a report this version wrote.</exception>
+    public static IReadOnlyList<string> WriteAgenda(string outDirectory, Agenda agenda, string? reportJson = null)
     {
+        var report = reportJson is null ? null : ReadReport(reportJson) with { Agenda = agenda };
         using var output = new AtomicOutput(outDirectory);
+        List<string> names = [AgendaBySlotFile, AgendaByOrganizationFile, AgendaWorkbookFile];
         output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda));
         output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda));
         output.Write(AgendaWorkbookFile, stream => AgendaWriter.WriteWorkbook(stream, agenda));
+        if (report is not null)
+        {
+            WriteReport(output, report);
+            names.AddRange([HtmlFile, WorkbookFile, JsonFile]);
+        }
+
         output.Commit();
-        return [.. new[] { AgendaBySlotFile, AgendaByOrganizationFile, AgendaWorkbookFile }.Select(f => Path.Combine(output.Directory, f))];
+        return [.. names.Select(f => Path.Combine(output.Directory, f))];
+    }
+
+    private static EventReport ReadReport(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return System.Text.Json.JsonSerializer.Deserialize<EventReport>(stream, JsonReportWriter.Options)
+                ?? throw new InputFormatException(path, 0, null, "empty report");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InputFormatException(path, (int)(e.LineNumber ?? -1) + 1, null,
+                "not a report.json written by this version of matching (run `matching match` again)", inner: e);
+        }
+    }
+
+    private static void WriteReport(AtomicOutput output, EventReport report)
+    {
+        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(report, writer));
+        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream));
+        output.Write(JsonFile, stream => JsonReportWriter.Write(report, stream));
     }
 
     /// <summary>Writes every file into <paramref name="outDirectory"/> and returns their full paths (without the
@@ -82,9 +116,7 @@ public static class EventOutputWriter
 
         if (withReport)
         {
-            output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(report, writer));
-            output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream));
-            output.Write(JsonFile, stream => JsonReportWriter.Write(report, stream));
+            WriteReport(output, report);
             files.AddRange([Path.Combine(output.Directory, HtmlFile), Path.Combine(output.Directory, WorkbookFile), Path.Combine(output.Directory, JsonFile)]);
         }
 
