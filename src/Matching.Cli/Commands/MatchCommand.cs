@@ -93,6 +93,12 @@ internal static class MatchCommand
             var k = parse.GetValue(topK);
             host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} {(parse.GetValue(direction) == "both" ? "both ways" : "per demand")} ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
             var withReport = !parse.GetValue(noReport);
+            var queries = achievementList.Count + demandList.Count;
+            if (queries >= LargeBatch && (withReport || parse.GetValue(direction) == "both"))
+            {
+                host.Log(string.Create(CultureInfo.InvariantCulture,
+                    $"hint: {queries:N0} records is a large batch: --direction demands (only demands as queries) and --no-report (tables only) make it much faster and smaller; see benchmarks/README.md, \"Scale\""));
+            }
             using var clusterRun = cluster.Connect(parse, host, engine, parse.GetValue(model)!);
             using var progress = new ProgressLine(host.Err, "matching");
             var result = EventPlanner.Plan(engine, demandList, achievementList, eventOptions, k, capacities, new EventRunOptions
@@ -129,6 +135,9 @@ internal static class MatchCommand
         return command;
     }
 
+    /// <summary>From this many records, <c>match</c> suggests <c>--direction demands</c> and <c>--no-report</c>.</summary>
+    internal const int LargeBatch = 20_000;
+
     /// <summary>The event's engine and records: the input files (updating <c>--index</c> when given); with no input
     /// files, the records already in <c>--index</c> (never the sample event, which would be added to the user's
     /// index); with neither, the embedded sample event in memory.</summary>
@@ -162,7 +171,10 @@ internal static class MatchCommand
         var options = readOptions();
         var achievements = host.ReadAchievements(achievementsPath, options);
         var demands = host.ReadDemands(demandsPath!, options);
-        return (MatchingEngine.Create(achievements, demands, engineOptions), achievements, demands);
+        using (new Heartbeat(host.Err, string.Create(CultureInfo.InvariantCulture, $"indexing {achievements.Count:N0} achievements and {demands.Count:N0} demands")))
+        {
+            return (MatchingEngine.Create(achievements, demands, engineOptions), achievements, demands);
+        }
     }
 
     private static EventOptions WithAgendaOverrides(EventOptions options, int? slots, int? tables, int? defaultCapacity, bool noAgenda)

@@ -105,7 +105,12 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
     private IReadOnlyList<T> Read<T>(string path, string option, string what, Func<ReadResult<T>> read)
     {
         RequireFile(path, option);
-        var result = read();
+        ReadResult<T> result;
+        using (new Heartbeat(Err, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"reading {what} from {path} ({new FileInfo(path).Length / 1048576.0:0.#} MB)")))
+        {
+            result = read();
+        }
+
         ReportSkipped(path, result.Problems);
         ReportCut(path, result.Warnings);
         Log($"read {result.Records.Count} {what} from {path}");
