@@ -72,12 +72,14 @@ internal static class IndexCommand
             // only the first ones kept for the report.
             var skipped = new SkippedRows();
             var cut = new SkippedRows("warning: ", "cut {0} long field(s) in {1}");
+            var quality = new DataQualityReport();
             var report = MatchingEngine.UpdateIndexFromFiles(achievementsPath, demandsPath, options, readOptions,
-                parse.GetValue(prune), parse.GetValue(rebuild), skipped, cut);
+                parse.GetValue(prune), parse.GetValue(rebuild), skipped, cut, quality);
             if (achievementsPath is not null)
             {
                 skipped.Report(host, achievementsPath);
                 cut.Report(host, achievementsPath);
+                quality.Report(host, achievementsPath);
                 host.Log($"read {Read(report.Achievements)} achievements from {achievementsPath}");
             }
 
@@ -85,6 +87,7 @@ internal static class IndexCommand
             {
                 skipped.Report(host, demandsPath);
                 cut.Report(host, demandsPath);
+                quality.Report(host, demandsPath);
                 host.Log($"read {Read(report.Demands)} demands from {demandsPath}");
             }
 

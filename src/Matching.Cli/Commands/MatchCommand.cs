@@ -110,6 +110,11 @@ internal static class MatchCommand
                 Runner = clusterRun?.Runner,
             });
             progress.Finish();
+            if (host.DataQuality.Count > 0)
+            {
+                result = result with { Report = result.Report with { DataQuality = [.. host.DataQuality] } };
+            }
+
             var files = EventOutputWriter.Write(
                 parse.GetValue(output)!,
                 result,

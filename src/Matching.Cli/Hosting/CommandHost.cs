@@ -1,6 +1,7 @@
 using System.Text;
 using Matching.Ingestion;
 using Matching.Ranking;
+using Matching.Reporting;
 
 namespace Matching.Cli.Hosting;
 
@@ -10,6 +11,8 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Err { get; } = stderr;
+
+    private readonly List<DataQualityCount> _dataQuality = [];
 
     /// <summary>Runs a verb body and turns Matching's exceptions into documented exit codes.</summary>
     public int Execute(Func<int> body)
@@ -48,6 +51,12 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
             Err.WriteLine($"error: {e.Message}");
             return ExitCodes.InputError;
         }
+        catch (ArgumentException e) when (e.ParamName == "options")
+        {
+            // Read options the command line could not check itself, such as a --columns field name.
+            Err.WriteLine($"error: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}");
+            return ExitCodes.Usage;
+        }
         catch (OperationCanceledException)
         {
             Err.WriteLine("cancelled");
@@ -64,6 +73,10 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>The data-quality counts of the record files read so far, per file and kind, in reading order; empty
+    /// when every record was clean.</summary>
+    public IReadOnlyList<DataQualityCount> DataQuality => _dataQuality;
 
     public void Log(string message) => Err.WriteLine(message);
 
@@ -113,6 +126,15 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
 
         ReportSkipped(path, result.Problems);
         ReportCut(path, result.Warnings);
+        var quality = new DataQualityReport();
+        foreach (var warning in result.DataQuality)
+        {
+            quality.Add(warning);
+        }
+
+        quality.Report(this, path);
+        _dataQuality.AddRange(result.DataQuality.GroupBy(w => w.Kind).OrderBy(g => g.Key)
+            .Select(g => new DataQualityCount(path, g.Key, g.Count())));
         Log($"read {result.Records.Count} {what} from {path}");
         return result.Records;
     }

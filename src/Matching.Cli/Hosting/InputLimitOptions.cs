@@ -38,9 +38,35 @@ internal sealed class InputLimitOptions
     public Option<int> MaxXlsxParts { get; } = CommonOptions.PositiveInt("--max-xlsx-parts", s_defaults.MaxXlsxParts,
         "Most parts (files) in an .xlsx package. Default 10000.");
 
+    public Option<string[]> Columns { get; } = new("--columns")
+    {
+        Description = "Name the columns no header alias knows: field=header,field=header (fields: " + string.Join(", ", ColumnFields)
+            + "; prefix achievements. or demands. for one file). Wins over the aliases.",
+        HelpName = "FIELD=HEADER,…",
+    };
+
+    private static readonly string[] ColumnFields =
+        ["id", "title", "abstract", "description", "keywords", "organization", "field", "industry", "region", "maturity", "requiredMaturity", "ipType", "budget"];
+
+    public InputLimitOptions()
+    {
+        // Checked with the other options, so a misspelt field fails before any input is read.
+        Columns.Validators.Add(result =>
+        {
+            try
+            {
+                ParseColumns(result.GetValueOrDefault<string[]>());
+            }
+            catch (UsageException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+    }
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { MaxFieldBytes, TruncateLongFields, MaxLineLength, MaxColumns, MaxRecords, MaxJsonDepth, MaxXlsxPartBytes, MaxXlsxRatio, MaxXlsxParts })
+        foreach (var option in new Option[] { Columns, MaxFieldBytes, TruncateLongFields, MaxLineLength, MaxColumns, MaxRecords, MaxJsonDepth, MaxXlsxPartBytes, MaxXlsxRatio, MaxXlsxParts })
         {
             command.Add(option);
         }
@@ -64,7 +90,46 @@ internal sealed class InputLimitOptions
             MaxXlsxPartBytes = parse.GetValue(MaxXlsxPartBytes),
             MaxXlsxCompressionRatio = parse.GetValue(MaxXlsxRatio),
             MaxXlsxParts = parse.GetValue(MaxXlsxParts),
+            Columns = ParseColumns(parse.GetValue(Columns)),
         };
+    }
+
+    /// <summary>The <c>--columns</c> entries (each value a comma-separated list of field=header, the option may be repeated):
+    /// field names (any case, optionally prefixed <c>achievements.</c> or <c>demands.</c>) are checked here, so a typo is a
+    /// usage error before any file is read; whether a header is in a file, the reader checks.</summary>
+    public static IReadOnlyDictionary<string, string>? ParseColumns(IEnumerable<string>? values)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        var columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in values.SelectMany(v => v.Split([',', '，'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == entry.Length - 1)
+            {
+                throw new UsageException($"--columns: expected field=header, not '{entry}' (e.g. --columns title=项目名称,abstract=项目介绍)");
+            }
+
+            var field = entry[..equals].Trim();
+            var dot = field.IndexOf('.', StringComparison.Ordinal);
+            var prefix = dot < 0 ? null : field[..dot].Trim().ToLowerInvariant();
+            var name = dot < 0 ? field : field[(dot + 1)..];
+            if (!ColumnFields.Contains(name, StringComparer.OrdinalIgnoreCase) || prefix is not (null or "achievements" or "demands"))
+            {
+                throw new UsageException(
+                    $"--columns: unknown field '{field}' (fields: {string.Join(", ", ColumnFields)}; prefix achievements. or demands. for one file)");
+            }
+
+            if (!columns.TryAdd(field, entry[(equals + 1)..].Trim()))
+            {
+                throw new UsageException($"--columns: '{field}' is given twice");
+            }
+        }
+
+        return columns.Count == 0 ? null : columns;
     }
 
     private static Option<long> PositiveLong(string name, long defaultValue, string description)

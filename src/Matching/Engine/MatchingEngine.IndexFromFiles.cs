@@ -28,6 +28,8 @@ public sealed partial class MatchingEngine
     /// discards them. Pass a collection that keeps only what it needs when inputs are large.</param>
     /// <param name="warnings">Receives, in file order, the fields cut under <see cref="ReadOptions.TruncateLongFields"/>;
     /// null discards them.</param>
+    /// <param name="quality">Receives, in file order, the records accepted with a data-quality problem (see
+    /// <see cref="ReadResult{T}.DataQuality"/>); null discards them.</param>
     /// <returns>What the update did to each index; records read from a file = added + updated + unchanged.</returns>
     /// <exception cref="InputFormatException">An input cannot be read, breaks a file-level rule, or breaks a row-level
     /// rule under <see cref="BadRowPolicy.Fail"/>; neither index is changed.</exception>
@@ -41,7 +43,8 @@ public sealed partial class MatchingEngine
         bool prune = false,
         bool rebuild = false,
         ICollection<InputFormatException>? skipped = null,
-        ICollection<InputFormatException>? warnings = null)
+        ICollection<InputFormatException>? warnings = null,
+        ICollection<DataQualityWarning>? quality = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.IndexPath, nameof(options.IndexPath));
@@ -74,12 +77,12 @@ public sealed partial class MatchingEngine
         using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         if (achievementsPath is not null)
         {
-            achievementUpdate.Add(RecordReader.StreamAchievements(achievementsPath, readOptions, skipped, warnings).Select(options.Indexed));
+            achievementUpdate.Add(RecordReader.StreamAchievements(achievementsPath, readOptions, skipped, warnings, quality).Select(options.Indexed));
         }
 
         if (demandsPath is not null)
         {
-            demandUpdate.Add(RecordReader.StreamDemands(demandsPath, readOptions, skipped, warnings).Select(options.Indexed));
+            demandUpdate.Add(RecordReader.StreamDemands(demandsPath, readOptions, skipped, warnings, quality).Select(options.Indexed));
         }
 
         // Both inputs are read: only now may either index change.

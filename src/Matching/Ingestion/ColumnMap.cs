@@ -84,15 +84,46 @@ internal sealed class ColumnMap<T>
             }
         }
 
+        foreach (var (field, header) in schema.Named)
+        {
+            if (columnOfField[field] < 0)
+            {
+                var other = schema.Kind == "achievements" ? "demands" : "achievements";
+                var hint = schema.Shared.Contains(field)
+                    ? $"; if only the {other} file has it, write {other}.{schema.Fields[field].Name}={header}"
+                    : "";
+                throw new InputFormatException(path, line, schema.Fields[field].Name,
+                    $"--columns names the header '{header}', which the file does not have; headers seen: {HeaderName.Seen(headers)}{hint}");
+            }
+        }
+
         if (columnOfField[RecordSchema<T>.Id] < 0)
         {
             var seen = HeaderName.Seen(headers);
             var expected = string.Join(", ", schema.Fields[RecordSchema<T>.Id].Aliases);
-            throw new InputFormatException(path, line, "id", $"no id column; headers seen: {seen} (expected one of: {expected})");
+            var rowNumber = Array.FindIndex(headers, HeaderName.IsRowNumber);
+            var why = rowNumber < 0
+                ? "no id column"
+                : $"no id column ('{headers[rowNumber]}' in column {rowNumber + 1} numbers the rows, it is not an id)";
+            throw new InputFormatException(path, line, "id",
+                $"{why}; headers seen: {seen} (expected one of: {expected}; or name it with --columns id=HEADER)");
+        }
+
+        if (columnOfField[RecordSchema<T>.Title] < 0 && columnOfField[RecordSchema<T>.Body] < 0 && columnOfField[RecordSchema<T>.KeywordList] < 0)
+        {
+            var unknown = headers.Where((h, column) => fieldOf[column] == ExtraColumn && !HeaderName.IsRowNumber(h)).ToList();
+            var body = schema.Fields[RecordSchema<T>.Body].Name;
+            var listed = unknown.Count == 0 ? "none" : HeaderName.Seen(unknown);
+            throw new InputFormatException(path, line, null,
+                $"no text column: no header means {schema.Fields[RecordSchema<T>.Title].Name}, {body} or keywords; headers not recognised: {listed} "
+                + $"(name yours with --columns, e.g. --columns title={Example(unknown, 0)},{body}={Example(unknown, 1)})");
         }
 
         return new ColumnMap<T>(path, options, line, schema, headers, fieldOf);
     }
+
+    private static string Example(List<string> headers, int index) =>
+        index < headers.Count && headers[index].Length <= 40 && !headers[index].Contains(',', StringComparison.Ordinal) ? headers[index] : "HEADER";
 
     /// <summary>The error for a row with more cells than <see cref="ReadOptions.MaxColumns"/>.</summary>
     public static InputFormatException TooManyCells(string path, int line, string what, int maxColumns) =>

@@ -72,6 +72,16 @@ public sealed class ReadOptions
     /// with pictures). Checked before the package's directory is read.</summary>
     public int MaxXlsxParts { get; init; } = 10_000;
 
+    /// <summary>Columns named explicitly, for headers no alias knows: field name → header as written in the file (compared
+    /// the way aliases are: ignoring case, spaces, full-width forms). Field names are those of the README's table: <c>id</c>,
+    /// <c>title</c>, <c>abstract</c>, <c>description</c>, <c>keywords</c>, <c>organization</c>, <c>field</c>, <c>industry</c>,
+    /// <c>region</c>, <c>maturity</c>, <c>requiredMaturity</c>, <c>ipType</c>, <c>budget</c>; prefixed <c>achievements.</c>
+    /// or <c>demands.</c> an entry applies to that kind of file only. An entry applies to a file whose records have the field
+    /// (<c>abstract</c>, <c>field</c>, <c>maturity</c>, <c>ipType</c> to achievements; <c>description</c>, <c>industry</c>,
+    /// <c>requiredMaturity</c>, <c>budget</c> to demands; the others to both); there the named header must be in the file,
+    /// it wins over every alias, and the field takes no other column. <see langword="null"/> (the default) names none.</summary>
+    public IReadOnlyDictionary<string, string>? Columns { get; init; }
+
     /// <summary>Checks every option at once, so one message names everything that is wrong.</summary>
     internal void Validate()
     {
@@ -84,6 +94,18 @@ public sealed class ReadOptions
         if (Sheet is not null && string.IsNullOrWhiteSpace(Sheet))
         {
             problems.Add("Sheet must be a sheet name or null for the first sheet, not blank");
+        }
+
+        foreach (var (key, header) in Columns ?? new Dictionary<string, string>())
+        {
+            if (!ColumnNames.TryParse(key ?? "", out _, out _))
+            {
+                problems.Add($"Columns: unknown field '{key}' (use {string.Join(", ", ColumnNames.Fields)}, optionally prefixed achievements. or demands.)");
+            }
+            else if (string.IsNullOrWhiteSpace(header))
+            {
+                problems.Add($"Columns: no header given for '{key}'");
+            }
         }
 
         Positive(problems, nameof(MaxFieldBytes), MaxFieldBytes);

@@ -10,4 +10,8 @@ public sealed record ReadResult<T>(IReadOnlyList<T> Records, IReadOnlyList<Input
     /// <summary>The fields cut to <see cref="ReadOptions.MaxFieldBytes"/> because <see cref="ReadOptions.TruncateLongFields"/>
     /// was set, one per field, in file order, each naming file, line and field; empty otherwise.</summary>
     public IReadOnlyList<InputFormatException> Warnings { get; init; } = [];
+
+    /// <summary>Records accepted with a data-quality problem (no title, no abstract or description, no organisation, the
+    /// same text as an earlier record), in file order, each naming file, line and field; empty when there is none.</summary>
+    public IReadOnlyList<DataQualityWarning> DataQuality { get; init; } = [];
 }

@@ -25,8 +25,12 @@ internal sealed class RecordSchema<T>
     private readonly Dictionary<string, int> _byAlias = new(StringComparer.Ordinal);
     private readonly Func<RawRecord, T> _build;
 
-    public RecordSchema(IReadOnlyList<FieldSpec> fields, Func<RawRecord, T> build)
+    // Columns named by ReadOptions.Columns: normalised header → field; such a field takes no column by alias.
+    private readonly Dictionary<string, int> _explicit = new(StringComparer.Ordinal);
+
+    public RecordSchema(string kind, IReadOnlyList<FieldSpec> fields, Func<RawRecord, T> build)
     {
+        Kind = kind;
         Fields = fields;
         _build = build;
         for (var i = 0; i < fields.Count; i++)
@@ -46,12 +50,114 @@ internal sealed class RecordSchema<T>
         NoTextProblem = $"no text: {fields[Title].Name}, {fields[Body].Name} and {fields[KeywordList].Name} are all empty";
     }
 
+    private RecordSchema(RecordSchema<T> aliases, IEnumerable<KeyValuePair<int, string>> columns)
+    {
+        Kind = aliases.Kind;
+        Fields = aliases.Fields;
+        _build = aliases._build;
+        _byAlias = aliases._byAlias;
+        NoTextProblem = aliases.NoTextProblem;
+        var named = new List<(int, string)>();
+        foreach (var (field, header) in columns)
+        {
+            _explicit[HeaderName.Normalize(header)] = field;
+            named.Add((field, header));
+        }
+
+        Named = named;
+    }
+
+    /// <summary>What the file holds, as <see cref="ReadOptions.Columns"/> prefixes it: <c>achievements</c> or <c>demands</c>.</summary>
+    public string Kind { get; }
+
     public IReadOnlyList<FieldSpec> Fields { get; }
 
     public string NoTextProblem { get; }
 
-    /// <summary>The field index a header or JSON key means, or -1 for an unknown one (kept in Extra).</summary>
-    public int FindField(string header) => _byAlias.TryGetValue(HeaderName.Normalize(header), out var index) ? index : -1;
+    /// <summary>The columns <see cref="ReadOptions.Columns"/> names for this schema: field index and header as given.</summary>
+    public IReadOnlyList<(int Field, string Header)> Named { get; } = [];
+
+    /// <summary>The fields of <see cref="Named"/> both kinds of record have, given without an <c>achievements.</c> or
+    /// <c>demands.</c> prefix: a header missing from this file may be the other file's.</summary>
+    public IReadOnlySet<int> Shared { get; private init; } = new HashSet<int>();
+
+    /// <summary>The field index a header or JSON key means, or -1 for an unknown one (kept in Extra). A header named in
+    /// <see cref="ReadOptions.Columns"/> wins, and a field named there takes no other column by alias.</summary>
+    public int FindField(string header)
+    {
+        var key = HeaderName.Normalize(header);
+        if (_explicit.TryGetValue(key, out var named))
+        {
+            return named;
+        }
+
+        return _byAlias.TryGetValue(key, out var index) && !_explicit.ContainsValue(index) ? index : -1;
+    }
+
+    /// <summary>This schema with the columns <paramref name="columns"/> names for it (see <see cref="ReadOptions.Columns"/>);
+    /// entries for the other kind of record, or naming a field this kind does not have, are left to the other file.</summary>
+    /// <exception cref="ArgumentException">Two entries name one field, or one header for two fields.</exception>
+    public RecordSchema<T> WithColumns(IReadOnlyDictionary<string, string>? columns)
+    {
+        if (columns is null || columns.Count == 0)
+        {
+            return this;
+        }
+
+        // Entries for this kind only (achievements.title) override entries for both (title).
+        var chosen = new Dictionary<int, (string Key, string Header, bool ForBoth)>();
+        foreach (var (key, header) in columns)
+        {
+            if (!ColumnNames.TryParse(key, out var kind, out var name) || (kind is not null && kind != Kind))
+            {
+                continue;
+            }
+
+            // A field name of the other kind of record (abstract for demands, budget for achievements) is left to it.
+            var field = -1;
+            for (var i = 0; i < Fields.Count && field < 0; i++)
+            {
+                field = Fields[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase) ? i : -1;
+            }
+
+            if (field < 0)
+            {
+                continue;
+            }
+
+            var forBoth = kind is null;
+            if (chosen.TryGetValue(field, out var other))
+            {
+                if (other.ForBoth == forBoth)
+                {
+                    throw new ArgumentException(
+                        $"invalid read options: Columns names two headers for the {Kind} field '{Fields[field].Name}': '{other.Header}' and '{header}'", "options");
+                }
+
+                if (forBoth)
+                {
+                    continue;
+                }
+            }
+
+            chosen[field] = (key, header, forBoth);
+        }
+
+        var byHeader = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, header, _) in chosen.Values)
+        {
+            if (!byHeader.TryAdd(HeaderName.Normalize(header), key))
+            {
+                throw new ArgumentException(
+                    $"invalid read options: Columns gives the header '{header}' to both '{byHeader[HeaderName.Normalize(header)]}' and '{key}'", "options");
+            }
+        }
+
+        var mine = chosen.ToDictionary(c => c.Key, c => c.Value.Header);
+        var shared = chosen.Where(c => c.Value.ForBoth && Fields[c.Key].Name is "id" or "title" or "keywords" or "organization" or "region")
+            .Select(c => c.Key).ToHashSet();
+        return mine.Count == 0 ? this : new RecordSchema<T>(this, mine) { Shared = shared };
+    }
 
     public bool HasText(RawRecord record) =>
         record.Values[Title].Length > 0 || record.Values[Body].Length > 0 || record.Keywords.Count > 0;
@@ -65,8 +171,8 @@ internal static class HeaderName
     private const string Required = "(必填)";
 
     // Traditional forms of the characters in the aliases (from OpenCC's TSCharacters), so 成果名稱 and 關鍵詞 match too.
-    private const string Traditional = "內區單學專屬擬業標權產産稱簡紹編號術託詞詳說説識資鍵關階項預領題額類";
-    private const string Simplified = "内区单学专属拟业标权产产称简绍编号术托词详说说识资键关阶项预领题额类";
+    private const string Traditional = "內區單學專屬擬業標權產産稱簡紹編號術託詞詳說説識資鍵關階項預領題額類順";
+    private const string Simplified = "内区单学专属拟业标权产产称简绍编号术托词详说说识资键关阶项预领题额类顺";
 
     public static string Normalize(string header)
     {
@@ -102,6 +208,14 @@ internal static class HeaderName
 
         return name;
     }
+
+    // Headers of a column that numbers the rows (1, 2, 3 …): never an id, since they restart in every file and sheet.
+    private static readonly HashSet<string> RowNumbers = new(
+        ["序号", "行号", "顺序号", "序次", "行次", "no", "no.", "nr", "nr.", "nº", "#", "row", "rowno", "rowno.", "rownumber", "s/n", "sn"],
+        StringComparer.Ordinal);
+
+    /// <summary>Whether a header names a row-number column (序号, 序號, No., 行号 …), which is never an id.</summary>
+    public static bool IsRowNumber(string header) => RowNumbers.Contains(Normalize(header));
 
     /// <summary>The headers a message lists: the first 20 non-empty ones, long ones shortened, and how many more
     /// there are (a damaged file can have a million).</summary>
@@ -142,6 +256,7 @@ internal static class Schemas
     private static readonly string[] KeywordAliases = ["keyword", "关键词", "关键字", "主题词"];
 
     public static RecordSchema<Achievement> Achievements { get; } = new(
+        "achievements",
         [
             new("id", "成果编号", "编号", "成果id", "achievement_id", "项目编号"),
             new("title", "成果名称", "名称", "标题", "项目名称", "成果标题", "name"),
@@ -168,6 +283,7 @@ internal static class Schemas
         });
 
     public static RecordSchema<Demand> Demands { get; } = new(
+        "demands",
         [
             new("id", "需求编号", "编号", "需求id", "demand_id"),
             new("title", "需求名称", "名称", "标题", "需求标题", "name"),
@@ -192,4 +308,43 @@ internal static class Schemas
             RequiredMaturity = r.Values[8],
             Extra = r.Extra ?? EmptyExtra.Instance,
         });
+}
+
+/// <summary>The keys of <see cref="ReadOptions.Columns"/>: a field name as in the README's table, for both files or, prefixed
+/// <c>achievements.</c> or <c>demands.</c>, for one.</summary>
+internal static class ColumnNames
+{
+    /// <summary>The field names a key may use, in the README's order.</summary>
+    public static IReadOnlyList<string> Fields { get; } =
+        ["id", "title", "abstract", "description", "keywords", "organization", "field", "industry", "region", "maturity", "requiredMaturity", "ipType", "budget"];
+
+    private static readonly string[] Kinds = ["achievements", "demands"];
+
+    /// <summary>Splits a key into its kind (null for both) and field name; false when either is unknown.</summary>
+    public static bool TryParse(string key, out string? kind, out string field)
+    {
+        kind = null;
+        field = key.Trim();
+        var dot = field.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            var prefix = field[..dot].Trim();
+            kind = Array.Find(Kinds, k => k.Equals(prefix, StringComparison.OrdinalIgnoreCase));
+            field = field[(dot + 1)..].Trim();
+            if (kind is null)
+            {
+                return false;
+            }
+        }
+
+        var normalized = HeaderName.Normalize(field);
+        var known = Fields.FirstOrDefault(f => HeaderName.Normalize(f) == normalized);
+        if (known is null)
+        {
+            return false;
+        }
+
+        field = known;
+        return true;
+    }
 }

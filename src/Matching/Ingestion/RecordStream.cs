@@ -6,10 +6,14 @@ internal static class RecordStream
 {
     /// <summary>Streams the valid records of <paramref name="path"/>. Row-level problems throw under
     /// <see cref="BadRowPolicy.Fail"/> and are added to <paramref name="problems"/> under <see cref="BadRowPolicy.Skip"/>;
-    /// fields cut under <see cref="ReadOptions.TruncateLongFields"/> go to <paramref name="warnings"/>.</summary>
+    /// fields cut under <see cref="ReadOptions.TruncateLongFields"/> go to <paramref name="warnings"/>, accepted records with a
+    /// data-quality problem to <paramref name="quality"/>.</summary>
     public static IEnumerable<T> Read<T>(
-        string path, ReadOptions options, RecordSchema<T> schema, ICollection<InputFormatException> problems, ICollection<InputFormatException>? warnings = null)
+        string path, ReadOptions options, RecordSchema<T> schema, ICollection<InputFormatException> problems, ICollection<InputFormatException>? warnings = null,
+        ICollection<DataQualityWarning>? quality = null)
     {
+        schema = schema.WithColumns(options.Columns);
+        var qualityCheck = quality is null ? null : new DataQualityCheck<T>(path, schema);
         var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
         var skipped = 0;
         var read = 0;
@@ -48,6 +52,7 @@ internal static class RecordStream
                 warnings?.Add(warning);
             }
 
+            qualityCheck?.Check(row, quality!);
             yield return schema.Build(row);
         }
 

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Matching.Aggregation;
+using Matching.Ingestion;
 using Matching.Scheduling;
 using Matching.Ranking;
 
@@ -24,7 +26,22 @@ public sealed record EventReport
 
     /// <summary>Ranking method, e.g. "BM25 top 100, reranked by matching-ranker.zip".</summary>
     public required string Method { get; init; }
+
+    /// <summary>How many records of each input file were accepted with a data-quality problem, per kind (see
+    /// <see cref="ReadResult{T}.DataQuality"/>); <see langword="null"/> when none was (or none was counted), and then
+    /// left out of the report files, so a clean event's report reads as before.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DataQualityCount>? DataQuality { get; init; }
 }
+
+/// <summary>How many records of one input file have one kind of data-quality problem.</summary>
+/// <param name="File">The input file as given.</param>
+/// <param name="Kind">The problem.</param>
+/// <param name="Records">Records of the file with it.</param>
+public sealed record DataQualityCount(
+    string File,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<DataQualityKind>))] DataQualityKind Kind,
+    int Records);
 
 /// <summary>Headline numbers of an event.</summary>
 /// <param name="Achievements">Achievements matched.</param>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Matching.Aggregation;
+using Matching.Ingestion;
 using Matching.Scheduling;
 
 namespace Matching.Reporting;
@@ -105,6 +106,15 @@ internal static class HtmlReportWriter
         writer.Write(html.ToString());
     }
 
+    private static string Describe(DataQualityKind kind) => kind switch
+    {
+        DataQualityKind.NoTitle => "无标题 no title",
+        DataQualityKind.NoText => "无简介 no abstract/description",
+        DataQualityKind.NoOrganization => "无单位 no organization",
+        DataQualityKind.DuplicateText => "内容重复 duplicate text",
+        _ => kind.ToString(),
+    };
+
     private static void WriteSummary(StringBuilder html, EventReport report)
     {
         var s = report.Summary;
@@ -119,6 +129,17 @@ internal static class HtmlReportWriter
         html.Append("<p>强匹配：最佳成果的匹配强度 ≥ ").Append(Fixed(s.StrongThreshold, 2))
             .Append(" · A strong match is a best achievement with strength ≥ ").Append(Fixed(s.StrongThreshold, 2)).Append(".</p>\n");
         html.Append("<p><strong>方法 Method：</strong>").Append(E(report.Method)).Append("</p>\n");
+        if (report.DataQuality is { Count: > 0 } quality)
+        {
+            html.Append("<p><strong>数据质量 Data quality：</strong>");
+            foreach (var (count, i) in quality.Select((c, i) => (c, i)))
+            {
+                html.Append(i > 0 ? " · " : "").Append(E(Path.GetFileName(count.File))).Append(' ')
+                    .Append(E(Describe(count.Kind))).Append(' ').Append(Int(count.Records));
+            }
+
+            html.Append("</p>\n");
+        }
 
         Coverage(html, "按行业覆盖", "Coverage by industry", "行业 Industry", s.ByIndustry);
         Coverage(html, "按地区覆盖", "Coverage by region", "地区 Region", s.ByRegion);

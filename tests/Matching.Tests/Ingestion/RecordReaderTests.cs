@@ -331,7 +331,7 @@ public sealed class RecordReaderTests
 
         Assert.That(error.Message, Is.EqualTo(
             $"{path}:1: field 'id': no id column; headers seen: 成果编码, 成果名称, 成果简介 "
-            + "(expected one of: id, 成果编号, 编号, 成果id, achievement_id, 项目编号)"));
+            + "(expected one of: id, 成果编号, 编号, 成果id, achievement_id, 项目编号; or name it with --columns id=HEADER)"));
     }
 
     [Test]

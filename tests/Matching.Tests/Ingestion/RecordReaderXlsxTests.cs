@@ -57,6 +57,41 @@ public sealed class RecordReaderXlsxTests
     }
 
     [Test]
+    public void ReadAchievements_SheetWithRowNumberColumnAndNoId_HeaderErrorSaysItIsNotAnId()
+    {
+        var path = _files.PathOf("achievements.xlsx");
+        MiniExcel.SaveAs(path, new List<Dictionary<string, object?>>
+        {
+            new() { ["序号"] = 1, ["成果名称"] = "基于深度学习的锂电池健康状态估计", ["完成单位"] = "清华大学" },
+            new() { ["序号"] = 2, ["成果名称"] = "光伏组件缺陷智能检测系统", ["完成单位"] = "浙江大学" },
+        });
+
+        var error = Assert.Throws<InputFormatException>(() => RecordReader.ReadAchievements(path));
+
+        Assert.That(error.Message, Is.EqualTo(
+            $"{path}:1: field 'id': no id column ('序号' in column 1 numbers the rows, it is not an id); headers seen: 序号, 成果名称, 完成单位 "
+            + "(expected one of: id, 成果编号, 编号, 成果id, achievement_id, 项目编号; or name it with --columns id=HEADER)"));
+    }
+
+    [Test]
+    public void ReadAchievements_SheetWithRowNumberColumnAndId_IdFromTheIdColumn()
+    {
+        var path = _files.PathOf("achievements.xlsx");
+        MiniExcel.SaveAs(path, new List<Dictionary<string, object?>>
+        {
+            new() { ["序号"] = 1, ["编号"] = "CG-2024-017", ["成果名称"] = "基于深度学习的锂电池健康状态估计", ["完成单位"] = "清华大学" },
+        });
+
+        var achievement = RecordReader.ReadAchievements(path).Records.Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(achievement.Id, Is.EqualTo("CG-2024-017"));
+            Assert.That(achievement.Extra, Is.EqualTo(new Dictionary<string, string> { ["序号"] = "1" }));
+        }
+    }
+
+    [Test]
     public void ReadAchievements_BadRow_ReportsExcelRowNumber()
     {
         var rows = AchievementRows();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Matching.Ingestion;
 using Matching.Reporting;
 
 namespace Matching.Tests.Reporting;
@@ -100,6 +101,23 @@ public sealed class HtmlReportWriterTests
             Assert.That(summary, Does.Contain("width=\"220.0\" height=\"16\" fill=\"#2f6fb0\""));
             Assert.That(summary, Does.Contain("width=\"0.0\" height=\"16\" fill=\"#2f6fb0\""));
             Assert.That(summary, Does.Contain("<title>化工&lt;script&gt;alert(1)&lt;/script&gt;: 1/1</title>"));
+        }
+    }
+
+    [Test]
+    public void Write_DataQualityCounts_ShownInTheSummaryOnlyWhenThereAreSome()
+    {
+        var clean = Section(Render(SampleReport.Build()), "summary");
+        var dirty = Section(Render(SampleReport.Build() with
+        {
+            DataQuality = [new("/data/需求<1>.csv", DataQualityKind.NoTitle, 25), new("/data/需求<1>.csv", DataQualityKind.NoOrganization, 3)],
+        }), "summary");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(clean, Does.Not.Contain("数据质量"));
+            Assert.That(dirty, Does.Contain(
+                "<p><strong>数据质量 Data quality：</strong>需求&lt;1&gt;.csv 无标题 no title 25 · 需求&lt;1&gt;.csv 无单位 no organization 3</p>"));
         }
     }
 

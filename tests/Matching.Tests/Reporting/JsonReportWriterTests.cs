@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Matching.Ingestion;
 using Matching.Reporting;
 
 namespace Matching.Tests.Reporting;
@@ -71,6 +72,34 @@ public sealed class JsonReportWriterTests
             Assert.That(noAgenda, Does.Contain("\n  \"agenda\": null,\n"));
             Assert.That(Encoding.UTF8.GetString(Write(unbounded)), Does.Contain("\"upperBound\": \"Infinity\""));
         }
+    }
+
+    [Test]
+    public void Write_DataQualityCounts_WrittenWithKindNamesAndReadBack()
+    {
+        var report = SampleReport.Build() with
+        {
+            DataQuality = [new("需求.csv", DataQualityKind.NoTitle, 25), new("需求.csv", DataQualityKind.DuplicateText, 1)],
+        };
+
+        var bytes = Write(report);
+        var read = JsonSerializer.Deserialize<EventReport>(bytes, JsonReportWriter.Options)!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Encoding.UTF8.GetString(bytes), Does.EndWith(
+                "  \"dataQuality\": [\n    {\n      \"file\": \"需求.csv\",\n      \"kind\": \"NoTitle\",\n      \"records\": 25\n    },\n"
+                + "    {\n      \"file\": \"需求.csv\",\n      \"kind\": \"DuplicateText\",\n      \"records\": 1\n    }\n  ]\n}\n"));
+            Assert.That(read.DataQuality, Is.EqualTo(report.DataQuality));
+        }
+    }
+
+    [Test]
+    public void Write_NoDataQualityCounts_NoDataQualityProperty()
+    {
+        var text = Encoding.UTF8.GetString(Write(SampleReport.Build()));
+
+        Assert.That(text, Does.Not.Contain("dataQuality"));
     }
 
     [Test]
