@@ -25,6 +25,8 @@ internal static class AgendaCommand
         {
             pairs, from, slots, tables, capacityFile, defaultCapacity, output,
         };
+        var reportLimits = new ReportLimitOptions();
+        reportLimits.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -56,7 +58,7 @@ internal static class AgendaCommand
 
             // With --from, a report of that run is rewritten with the new agenda, so it cannot show the old one.
             var reportJson = fromDir is null ? null : Path.Combine(fromDir, EventOutputWriter.JsonFile);
-            var files = EventOutputWriter.WriteAgenda(parse.GetValue(output) ?? fromDir ?? "out", agenda, File.Exists(reportJson) ? reportJson : null);
+            var files = EventOutputWriter.WriteAgenda(parse.GetValue(output) ?? fromDir ?? "out", agenda, File.Exists(reportJson) ? reportJson : null, reportLimits.Read(parse));
             host.Out.WriteLine(Describe(agenda));
             foreach (var file in files)
             {

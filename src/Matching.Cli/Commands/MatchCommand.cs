@@ -61,6 +61,8 @@ internal static class MatchCommand
         cluster.AddTo(command);
         var limits = new InputLimitOptions();
         limits.AddTo(command);
+        var reportLimits = new ReportLimitOptions();
+        reportLimits.AddTo(command);
         var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         command.Add(maxAnalyzedChars);
 
@@ -122,7 +124,8 @@ internal static class MatchCommand
                 // the inputs name them all: no second copy of the records read back from the index.
                 achievementList.ToDictionary(a => a.Id, StringComparer.Ordinal),
                 demandList.ToDictionary(d => d.Id, StringComparer.Ordinal),
-                withReport);
+                withReport,
+                reportLimits.Read(parse));
             foreach (var file in files)
             {
                 host.Out.WriteLine(file);

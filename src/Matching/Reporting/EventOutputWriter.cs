@@ -38,10 +38,22 @@ public static class EventOutputWriter
     /// nothing. With <paramref name="reportJson"/> (the <c>report.json</c> of a <c>match</c> run), the report is read
     /// back, its agenda replaced and <c>report.html</c>, <c>report.xlsx</c> and <c>report.json</c> written with the
     /// agenda files, so the report never shows an agenda other than the CSVs beside it.</summary>
+    /// <param name="outDirectory">The folder to write into.</param>
+    /// <param name="agenda">The agenda.</param>
+    /// <param name="reportJson">A <c>report.json</c> to rewrite with the agenda, or null.</param>
+    /// <param name="reportOptions">How much the rewritten report holds (null: the defaults). A <c>report.json</c> that was
+    /// already cut stays cut, its notes counting the full lists.</param>
     /// <exception cref="InputFormatException"><paramref name="reportJson"/> is not a report this version wrote.</exception>
-    public static IReadOnlyList<string> WriteAgenda(string outDirectory, Agenda agenda, string? reportJson = null)
+    public static IReadOnlyList<string> WriteAgenda(string outDirectory, Agenda agenda, string? reportJson = null, ReportOptions? reportOptions = null)
     {
-        var report = reportJson is null ? null : ReadReport(reportJson) with { Agenda = agenda };
+        reportOptions ??= new ReportOptions();
+        reportOptions.Validate();
+        // The new agenda is planned from every pair, so its unscheduled list is whole again.
+        var report = reportJson is null ? null : ReadReport(reportJson) is var read ? read with
+        {
+            Agenda = agenda,
+            Cuts = read.Cuts is { } cuts ? cuts with { Unscheduled = agenda.Unscheduled.Count, UnscheduledShown = agenda.Unscheduled.Count } : null,
+        } : null;
         using var output = new AtomicOutput(outDirectory);
         List<string> names = [AgendaBySlotFile, AgendaByOrganizationFile, AgendaWorkbookFile];
         output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda));
@@ -49,7 +61,7 @@ public static class EventOutputWriter
         output.Write(AgendaWorkbookFile, stream => AgendaWriter.WriteWorkbook(stream, agenda));
         if (report is not null)
         {
-            WriteReport(output, report);
+            WriteReport(output, report, reportOptions);
             names.AddRange([HtmlFile, WorkbookFile, JsonFile]);
         }
 
@@ -72,22 +84,30 @@ public static class EventOutputWriter
         }
     }
 
-    private static void WriteReport(AtomicOutput output, EventReport report)
+    /// <summary>HTML and JSON get the report bounded by <paramref name="options"/>; the workbook gets every row, split
+    /// into sheets of at most <see cref="ReportOptions.SheetRows"/>.</summary>
+    private static void WriteReport(AtomicOutput output, EventReport report, ReportOptions options)
     {
-        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(report, writer));
-        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream));
-        output.Write(JsonFile, stream => JsonReportWriter.Write(report, stream));
+        var bounded = options.Bound(report);
+        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(bounded, writer));
+        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream, options.SheetRows));
+        output.Write(JsonFile, stream => JsonReportWriter.Write(bounded, stream));
     }
 
     /// <summary>Writes every file into <paramref name="outDirectory"/> and returns their full paths (without the
-    /// HTML/XLSX/JSON report when <c>withReport</c> is false).</summary>
+    /// HTML/XLSX/JSON report when <c>withReport</c> is false). The CSV tables hold everything; the report is bounded
+    /// by <paramref name="reportOptions"/> (null: the defaults), with a note wherever it is cut.</summary>
+    /// <exception cref="ArgumentException"><paramref name="reportOptions"/> has a value out of range.</exception>
     public static IReadOnlyList<string> Write(
         string outDirectory,
         EventResult result,
         IReadOnlyDictionary<string, Achievement> achievements,
         IReadOnlyDictionary<string, Demand> demands,
-        bool withReport = true)
+        bool withReport = true,
+        ReportOptions? reportOptions = null)
     {
+        reportOptions ??= new ReportOptions();
+        reportOptions.Validate();
         using var output = new AtomicOutput(outDirectory);
         var files = new List<string>(MatchOutputWriter.WriteTables(
             output, result.Matches, achievements, demands,
@@ -116,7 +136,7 @@ public static class EventOutputWriter
 
         if (withReport)
         {
-            WriteReport(output, report);
+            WriteReport(output, report, reportOptions);
             files.AddRange([Path.Combine(output.Directory, HtmlFile), Path.Combine(output.Directory, WorkbookFile), Path.Combine(output.Directory, JsonFile)]);
         }
 

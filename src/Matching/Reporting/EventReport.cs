@@ -32,6 +32,10 @@ public sealed record EventReport
     /// left out of the report files, so a clean event's report reads as before.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DataQualityCount>? DataQuality { get; init; }
+
+    /// <summary>What this report leaves out to stay openable (see <see cref="ReportOptions"/>); null when it holds everything.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReportCuts? Cuts { get; init; }
 }
 
 /// <summary>How many records of one input file have one kind of data-quality problem.</summary>

@@ -30,24 +30,52 @@ internal static partial class WorkbookWriter
     /// <summary>The timestamp of every zip entry: the earliest a zip (DOS) date can hold.</summary>
     internal static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Writes the workbook to <paramref name="output"/>, which stays open.</summary>
-    public static void Write(EventReport report, Stream output)
+    /// <summary>Writes the workbook to <paramref name="output"/>, which stays open. A table longer than
+    /// <paramref name="sheetRows"/> data rows continues on sheets named "推荐明细 (2)", "推荐明细 (3)", …, and the
+    /// summary sheet says so, so no sheet passes Excel's 1,048,576 rows.</summary>
+    public static void Write(EventReport report, Stream output, int sheetRows = ReportOptions.MaxSheetRows)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sheetRows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sheetRows, ReportOptions.MaxSheetRows);
 
-        var sheets = new OrderedDictionary<string, object>
+        var tables = new List<(string Name, DataTable Table)>
         {
-            [SummarySheet] = Summary(report),
-            [IndustrySheet] = Coverage("行业", report.Summary.ByIndustry),
-            [RegionSheet] = Coverage("地区", report.Summary.ByRegion),
-            [PairsSheet] = Pairs(report),
-            [RecommendationsSheet] = Recommendations(report),
+            (IndustrySheet, Coverage("行业", report.Summary.ByIndustry)),
+            (RegionSheet, Coverage("地区", report.Summary.ByRegion)),
+            (PairsSheet, Pairs(report)),
+            (RecommendationsSheet, Recommendations(report)),
         };
         if (report.Agenda is { } agenda)
         {
-            sheets[MeetingsSheet] = Meetings(agenda);
-            sheets[OrganizationsSheet] = Organizations(agenda);
+            tables.Add((MeetingsSheet, Meetings(agenda)));
+            tables.Add((OrganizationsSheet, Organizations(agenda)));
+        }
+
+        var summary = Summary(report);
+        var sheets = new OrderedDictionary<string, object> { [SummarySheet] = summary };
+        foreach (var (name, table) in tables)
+        {
+            var parts = Split(table, sheetRows);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                sheets[SheetName(name, i + 1)] = parts[i];
+            }
+
+            if (parts.Count > 1)
+            {
+                Row(summary, "分表说明",
+                    $"{name} 共 {table.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} 行，每个工作表至多 {sheetRows.ToString("N0", CultureInfo.InvariantCulture)} 行，分为 {name} … {SheetName(name, parts.Count)} 共 {parts.Count} 个工作表 · "
+                    + $"{table.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} rows continued over {parts.Count} sheets of at most {sheetRows.ToString("N0", CultureInfo.InvariantCulture)} rows");
+            }
+        }
+
+        if (report.Cuts is { } cuts)
+        {
+            // Only a report read back from a bounded report.json (agenda --from) reaches here cut.
+            Row(summary, "说明", $"本工作簿由已截取的 report.json 重写：需求卡片 {cuts.DemandsShown}/{cuts.Demands}，推荐 {cuts.RecommendationsShown}/{cuts.Recommendations}，配对 {cuts.PairsShown}/{cuts.Pairs}；"
+                + $"完整列表见 {MatchOutputWriter.DemandMatchesFile} 与 {EventOutputWriter.PairsFile} · Rewritten from a bounded report.json; the full lists are in {MatchOutputWriter.DemandMatchesFile} and {EventOutputWriter.PairsFile}");
         }
 
         using var package = new MemoryStream();
@@ -55,6 +83,32 @@ internal static partial class WorkbookWriter
         MiniExcel.SaveAs(package, sheets, configuration: new OpenXmlConfiguration { FastMode = true, EnableAutoWidth = true, MaxWidth = 60 });
         package.Position = 0;
         CopyDeterministically(package, output);
+    }
+
+    /// <summary>The name of a table's <paramref name="part"/>-th sheet: the table's name, then "name (2)", …</summary>
+    internal static string SheetName(string name, int part) =>
+        part == 1 ? name : $"{name} ({part.ToString(CultureInfo.InvariantCulture)})";
+
+    private static List<DataTable> Split(DataTable table, int rows)
+    {
+        if (table.Rows.Count <= rows)
+        {
+            return [table];
+        }
+
+        var parts = new List<DataTable>();
+        for (var start = 0; start < table.Rows.Count; start += rows)
+        {
+            var part = table.Clone();
+            for (var i = start; i < Math.Min(start + rows, table.Rows.Count); i++)
+            {
+                part.ImportRow(table.Rows[i]);
+            }
+
+            parts.Add(part);
+        }
+
+        return parts;
     }
 
     private static DataTable Summary(EventReport report)
@@ -70,7 +124,8 @@ internal static partial class WorkbookWriter
         Row(table, "强匹配阈值", s.StrongThreshold);
         Row(table, "有强匹配的需求数", s.DemandsWithStrongMatch);
         Row(table, "有强匹配的需求占比", Share(s.DemandsWithStrongMatch, s.Demands));
-        Row(table, "校企配对数", report.Pairs.Count);
+        // A report read back from a bounded report.json counts the whole event, not the rows it kept.
+        Row(table, "校企配对数", report.Cuts?.Pairs ?? report.Pairs.Count);
         if (report.Agenda is { } agenda)
         {
             Row(table, "已安排会谈数", agenda.Meetings.Count);
@@ -78,7 +133,7 @@ internal static partial class WorkbookWriter
             Row(table, "贪心方案目标值", agenda.GreedyObjective);
             Row(table, "目标值上界", agenda.UpperBound);
             Row(table, "求解状态", agenda.Status);
-            Row(table, "未安排配对数", agenda.Unscheduled.Count);
+            Row(table, "未安排配对数", report.Cuts?.Unscheduled ?? agenda.Unscheduled.Count);
         }
         else
         {
@@ -170,15 +225,36 @@ internal static partial class WorkbookWriter
         return table;
     }
 
-    /// <summary>Adds a row, neutralising every text cell; a non-finite number (which a cell cannot hold) is left empty.</summary>
+    /// <summary>Characters an Excel cell holds.</summary>
+    internal const int MaxCellChars = 32_767;
+
+    /// <summary>Adds a row, neutralising every text cell and cutting one past <see cref="MaxCellChars"/> with an ellipsis
+    /// (Excel refuses a longer cell; the CSV tables keep it whole); a non-finite number (which a cell cannot hold) is
+    /// left empty.</summary>
     private static void Row(DataTable table, params object?[] cells) =>
         table.Rows.Add([.. cells.Select(cell => cell switch
         {
-            string text => CsvTable.SpreadsheetSafe(text),
+            string text => Fit(CsvTable.SpreadsheetSafe(text)),
             double number when !double.IsFinite(number) => DBNull.Value,
             null => DBNull.Value,
             _ => cell,
         })]);
+
+    private static string Fit(string text)
+    {
+        if (text.Length <= MaxCellChars)
+        {
+            return text;
+        }
+
+        var cut = MaxCellChars - 1;
+        if (char.IsHighSurrogate(text[cut - 1]))
+        {
+            cut--;
+        }
+
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
 
     private static double Share(int part, int whole) => whole <= 0 ? 0 : Math.Round((double)part / whole, 4);
 
