@@ -19,17 +19,13 @@ public sealed class ArchitectureTests
 
     private static readonly Architecture s_library = new ArchLoader().LoadAssemblies(typeof(MatchingEngine).Assembly).Build();
 
+    // Every stage but the last: Engine, the composition root, may use every stage, so it has no rule.
     private static IEnumerable<TestCaseData> StagesWithLater() =>
-        Stages.Select((stage, i) => new TestCaseData(stage, Stages[(i + 1)..]).SetName($"Stage_{stage}_UsesNoLaterStage"));
+        Stages[..^1].Select((stage, i) => new TestCaseData(stage, Stages[(i + 1)..]).SetName($"Stage_{stage}_UsesNoLaterStage"));
 
     [TestCaseSource(nameof(StagesWithLater))]
     public void Stage_UsesOnlyEarlierStages(string stage, string[] later)
     {
-        if (later.Length == 0)
-        {
-            Assert.Pass("Engine is the composition root: it may use every stage");
-        }
-
         Types().That().ResideInNamespace($"Matching.{stage}")
             .Should().NotDependOnAny(Types().That().ResideInNamespaceMatching(AnyOf(later)))
             .Check(s_library);

@@ -34,10 +34,10 @@ internal sealed class EventBatch
     }
 
     /// <summary>Every demand's top k, in input order.</summary>
-    public List<QueryMatches> DemandMatches => [.. _demands.Matches];
+    public IReadOnlyList<QueryMatches> DemandMatches => _demands.Matches;
 
     /// <summary>Every achievement query's top k, in input order (empty when achievements were not queries).</summary>
-    public List<QueryMatches> AchievementMatches => [.. _achievements.Matches];
+    public IReadOnlyList<QueryMatches> AchievementMatches => _achievements.Matches;
 
     /// <summary>Strength of every demand → achievement recommendation.</summary>
     public Dictionary<(string DemandId, string AchievementId), double> Strengths { get; } = [];

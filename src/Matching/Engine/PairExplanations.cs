@@ -56,7 +56,8 @@ internal sealed class PairExplanations(MatchingEngine engine) : IDisposable
     {
         var retrieved = engine.RetrieveForDemand(demand, depth);
         var ids = retrieved.Select(c => c.Id).ToList();
-        ids.AddRange(extra.Select(a => a.Id).Where(id => !ids.Contains(id)).Distinct());
+        var present = ids.ToHashSet(StringComparer.Ordinal);
+        ids.AddRange([.. extra.Select(a => a.Id).Where(present.Add)]);
         var rows = engine.FeaturesForDemand(demand, ids);
         var scores = new float[ids.Count];
         engine.Ranker?.Score(rows, ids.Count, scores);
