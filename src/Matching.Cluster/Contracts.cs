@@ -40,12 +40,14 @@ public sealed record BatchRequest(
     [property: Id(3)] string[] Queries,
     [property: Id(4)] int Batch);
 
-/// <summary>One query's ranked list (ids, ranks and scores; matched terms are added by the coordinator).</summary>
+/// <summary>One query's ranked list (ids, ranks, scores and, when the replica's engine is calibrated, probabilities;
+/// matched terms are added by the coordinator).</summary>
 [GenerateSerializer, Immutable]
 public sealed record RankedList(
     [property: Id(0)] string[] Ids,
     [property: Id(1)] int[] Ranks,
-    [property: Id(2)] double[] Scores);
+    [property: Id(2)] double[] Scores,
+    [property: Id(3)] double[]? Probabilities = null);
 
 /// <summary>A batch's answer: one list per query in request order, and the identity of the replica that ran it
 /// (the coordinator checks it again). <see cref="Refused"/> is set when the replica's identity differs.</summary>

@@ -116,14 +116,15 @@ public sealed class ReplicaService : IDisposable
     }
 
     internal static RankedList ToWire(IReadOnlyList<Candidate> list) =>
-        new([.. list.Select(c => c.Id)], [.. list.Select(c => c.Rank)], [.. list.Select(c => c.Score)]);
+        new([.. list.Select(c => c.Id)], [.. list.Select(c => c.Rank)], [.. list.Select(c => c.Score)],
+            list.Count > 0 && list.All(c => c.Probability is not null) ? [.. list.Select(c => c.Probability!.Value)] : null);
 
     internal static IReadOnlyList<Candidate> FromWire(RankedList list)
     {
         var candidates = new Candidate[list.Ids.Length];
         for (var i = 0; i < candidates.Length; i++)
         {
-            candidates[i] = new Candidate(list.Ids[i], list.Ranks[i], list.Scores[i], []);
+            candidates[i] = new Candidate(list.Ids[i], list.Ranks[i], list.Scores[i], []) { Probability = list.Probabilities?[i] };
         }
 
         return candidates;

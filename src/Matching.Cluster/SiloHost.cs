@@ -19,6 +19,9 @@ public sealed record SiloOptions
     /// <summary>The reranker (must be the coordinator's), or null for BM25 order.</summary>
     public RankerModel? Ranker { get; init; }
 
+    /// <summary>The BM25 strength calibration when there is no <see cref="Ranker"/> (see <see cref="EngineOptions.Bm25Strength"/>).</summary>
+    public StrengthCalibration? Bm25Strength { get; init; }
+
     /// <summary>The file <see cref="Ranker"/> was loaded from (its hash is part of the replica's identity), or null.</summary>
     public string? ModelPath { get; init; }
 
@@ -53,12 +56,12 @@ public static class SiloHost
             throw new IndexMismatchException($"there is no index in {options.IndexPath}; build it with `matching index --index {options.IndexPath}` (or copy one there)");
         }
 
-        var engineOptions = new EngineOptions { IndexPath = options.IndexPath, Analyzer = options.Analyzer, Ranker = options.Ranker, MaxAnalyzedChars = options.MaxAnalyzedChars };
+        var engineOptions = new EngineOptions { IndexPath = options.IndexPath, Analyzer = options.Analyzer, Ranker = options.Ranker, Bm25Strength = options.Bm25Strength, MaxAnalyzedChars = options.MaxAnalyzedChars };
         var engine = MatchingEngine.Open(engineOptions);
         if (options.InMemory)
         {
             using var onDisk = engine;
-            engine = MatchingEngine.Create(onDisk.Achievements(), onDisk.Demands(), new EngineOptions { Analyzer = options.Analyzer, Ranker = options.Ranker, MaxAnalyzedChars = options.MaxAnalyzedChars });
+            engine = MatchingEngine.Create(onDisk.Achievements(), onDisk.Demands(), new EngineOptions { Analyzer = options.Analyzer, Ranker = options.Ranker, Bm25Strength = options.Bm25Strength, MaxAnalyzedChars = options.MaxAnalyzedChars });
             log($"loaded {engine.AchievementCount} achievements and {engine.DemandCount} demands into memory");
         }
 

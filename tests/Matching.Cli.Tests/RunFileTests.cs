@@ -1,3 +1,5 @@
+using Matching.Aggregation;
+using Matching.Ingestion;
 using System.Globalization;
 using CsvHelper;
 
@@ -44,13 +46,18 @@ public sealed class RunFileTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
         AssertTrecEvalOrderIsTheRankOrder(temp["run.trec"], 600);
-        // The score written is the strength demand_matches.csv shows (six decimals there), not the raw score.
+        // The score written is the key the list is ordered by: the strength demand_matches.csv shows (six decimals
+        // there) plus the default soft-preference bonus (same province), not the raw score.
         using var reader = new StreamReader(temp["demand_matches.csv"]);
         using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
         var strengths = csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>()
             .ToDictionary(row => ((string)row["demand_id"], (string)row["achievement_id"]), row => double.Parse((string)row["strength"], CultureInfo.InvariantCulture));
+        var achievements = RecordReader.ReadAchievements(Cli.Sample("achievements.csv")).Records.ToDictionary(a => a.Id);
+        var demands = RecordReader.ReadDemands(Cli.Sample("demands.csv")).Records.ToDictionary(d => d.Id);
+        double Bonus(string demand, string achievement) => PairAggregator.Bonus(demands[demand], achievements[achievement], new SoftPreferences(), "");
+        Assert.That(strengths.Keys.Count(k => Bonus(k.Item1, k.Item2) > 0), Is.GreaterThan(0), "some recommendations carry a bonus");
         var off = Lines(temp["run.trec"])
-            .Where(l => Math.Abs(double.Parse(l[4], CultureInfo.InvariantCulture) - strengths[(l[0], l[2])]) > 1e-6)
+            .Where(l => Math.Abs(double.Parse(l[4], CultureInfo.InvariantCulture) - strengths[(l[0], l[2])] - Bonus(l[0], l[2])) > 1e-6)
             .Select(l => string.Join(' ', l)).ToList();
         Assert.That(off, Is.Empty);
     }

@@ -48,6 +48,16 @@ internal static class EvaluateCommand
                     output["reranked"] = Metrics(reranked);
                 }
 
+                if (result.Calibration is { } calibration)
+                {
+                    output["calibration"] = calibration;
+                }
+
+                if (result.Bm25Calibration is { } bm25Calibration)
+                {
+                    output["bm25_calibration"] = bm25Calibration;
+                }
+
                 host.Out.WriteLine(JsonSerializer.Serialize(output));
             }
             else
@@ -59,6 +69,18 @@ internal static class EvaluateCommand
                 {
                     var line = $"{name,-11} {value.ToString("0.0000", CultureInfo.InvariantCulture)}";
                     host.Out.WriteLine(reranked is null ? line : $"{line}   {reranked[name].ToString("0.0000", CultureInfo.InvariantCulture)}");
+                }
+
+                foreach (var (what, check) in new[] { ("reranked", result.Calibration), ("bm25", result.Bm25Calibration) })
+                {
+                    if (check is null)
+                    {
+                        continue;
+                    }
+
+                    host.Out.WriteLine(FormattableString.Invariant(
+                        $"strength ({what}): {check.Pairs} top-10 pairs, Brier {check.BrierScore:0.0000}, strong (p ≥ {CalibrationCheck.Strong:0.0}) precision {check.StrongPrecision:0.0000} recall {check.StrongRecall:0.0000}; lists without their answer showing a strong match: {check.AnswerlessStrong:0.0000} of {check.AnswerlessLists}"));
+                    host.Out.WriteLine(RankerWorkflow.DescribeReliability(check.Reliability));
                 }
             }
 

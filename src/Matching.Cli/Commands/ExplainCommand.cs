@@ -45,6 +45,7 @@ internal static class ExplainCommand
             {
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 Ranker = host.LoadModel(parse.GetValue(model)!),
+                Bm25Strength = host.Bm25Strength(parse.GetValue(model)!),
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
             });
             var x = engine.Explain(demand, achievement);
@@ -54,6 +55,10 @@ internal static class ExplainCommand
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"排名 rank         {(x.Rank is { } r ? r.ToString(CultureInfo.InvariantCulture) : $"not in the top {EventPlanner.FilterDepth}")}"));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"得分 score        {x.Score:0.000000}{(engine.IsReranking ? " (reranker)" : " (BM25)")}   BM25 {x.Bm25:0.000000}"));
+            if (x.Strength is { } strength)
+            {
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"强度 strength     {strength:0.000} (calibrated probability of a useful match; strong from 0.5)"));
+            }
             o.WriteLine($"命中词 terms      {(x.Explanation.MatchedTerms.Count == 0 ? "(none)" : string.Join("、", x.Explanation.MatchedTerms))}");
             foreach (var snippet in x.Explanation.Snippets)
             {

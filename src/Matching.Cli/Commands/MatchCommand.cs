@@ -76,6 +76,7 @@ internal static class MatchCommand
                 IndexPath = parse.GetValue(index),
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 Ranker = ranker,
+                Bm25Strength = host.Bm25Strength(parse.GetValue(model)!),
                 IndexThreads = parse.GetValue(threads),
                 Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),

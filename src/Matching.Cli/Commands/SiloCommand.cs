@@ -68,6 +68,7 @@ internal static class SiloCommand
                 IndexPath = parse.GetValue(index)!,
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 Ranker = host.LoadModel(modelValue),
+                Bm25Strength = host.Bm25Strength(modelValue),
                 ModelPath = CommandHost.ModelPath(modelValue),
                 InMemory = parse.GetValue(inMemory),
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),

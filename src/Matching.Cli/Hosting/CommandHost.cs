@@ -109,6 +109,28 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         return model;
     }
 
+    /// <summary>With <c>--model none</c>, the shipped model's BM25 strength calibration (so BM25 strengths are
+    /// probabilities too); null for any other value, or when the shipped model is absent or has none.</summary>
+    public StrengthCalibration? Bm25Strength(string modelValue)
+    {
+        if (!modelValue.Equals("none", StringComparison.OrdinalIgnoreCase) || !File.Exists(RankerModel.DefaultPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            var calibration = RankerModel.Load(RankerModel.DefaultPath).Metadata.Bm25Strength;
+            Log(calibration is null ? "strength: uncalibrated (the shipped model has no BM25 calibration)" : $"strength: BM25 calibration of {RankerModel.DefaultPath}");
+            return calibration;
+        }
+        catch (ModelFormatException e)
+        {
+            Log($"strength: uncalibrated ({e.Message})");
+            return null;
+        }
+    }
+
     /// <summary>The model file a <c>--model</c> value names: null for <c>none</c>, the shipped model for <c>default</c>.</summary>
     public static string? ModelPath(string value) =>
         value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null

@@ -4,13 +4,14 @@ namespace Matching.Aggregation;
 
 /// <summary>Turns achievement–demand recommendations into university–enterprise pairs.</summary>
 /// <remarks>
-/// <para><b>Strength.</b> A recommendation's score is mapped to a 0–1 strength comparable across demands: with
-/// the reranker, the logistic of its score (LambdaRank scores are log-odds-like: 0 ↦ 0.5); with BM25 alone,
-/// the score divided by the event's best score. Soft preferences then add their bonuses (capped at 1).</para>
+/// <para><b>Strength.</b> A recommendation's strength is the calibrated probability that the pair is a useful match
+/// (<see cref="Ranking.StrengthCalibration"/>, carried by the engine's candidates). Only an engine without a
+/// calibration maps scores here instead: with the reranker, the logistic of its score (0 ↦ 0.5); with BM25 alone,
+/// the score divided by the event's best score. Soft-preference bonuses reorder a list but are not evidence.</para>
 /// <para><b>Pair score.</b> For a university U and an enterprise E, take every recommendation of one of U's
 /// achievements for one of E's demands (each achievement–demand pair once, at its strongest), sort by
-/// strength s₁ ≥ s₂ ≥ …, and score s₁ + ½s₂ + ¼s₃ + …: the best match counts fully, further ones add
-/// evidence with diminishing weight, so one excellent match beats many weak ones.</para>
+/// strength s₁ ≥ s₂ ≥ … (strong matches only: each at least the strong-match threshold), and score
+/// s₁ + ½s₂ + ¼s₃ + …: the best match counts fully, further ones add evidence with diminishing weight.</para>
 /// </remarks>
 internal static class PairAggregator
 {
@@ -83,14 +84,22 @@ internal static class PairAggregator
         || demand.Extra.Any(kv => s_insistColumns.Contains(kv.Key.Trim(), StringComparer.OrdinalIgnoreCase)
             && s_yes.Contains(kv.Value.Trim(), StringComparer.OrdinalIgnoreCase));
 
-    /// <summary>Aggregates recommendations (demand → achievements, strengths already final) into pairs, best first.</summary>
+    /// <summary>Aggregates recommendations (demand → achievements, strengths already final) into pairs, best first.
+    /// Only recommendations at or above <paramref name="minEvidence"/> (the strong-match threshold) are evidence: weak
+    /// matches — typically on generic words — never add up to a pair or a meeting.</summary>
     public static IReadOnlyList<PairScore> Aggregate(
         IEnumerable<(Demand Demand, Achievement Achievement, int Rank, double Strength)> recommendations,
-        PairFilters filters)
+        PairFilters filters,
+        double minEvidence = 0)
     {
         var best = new Dictionary<(string, string), (Demand Demand, Achievement Achievement, int Rank, double Strength)>();
         foreach (var r in recommendations)
         {
+            if (r.Strength < minEvidence)
+            {
+                continue;
+            }
+
             if (filters.Regions.Count > 0 && !filters.Regions.Any(x => Metadata.Region(x) == Metadata.Region(r.Demand.Region)))
             {
                 continue;

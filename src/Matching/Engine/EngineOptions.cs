@@ -21,6 +21,11 @@ public sealed class EngineOptions
     /// <c>RankerModel.Load(RankerModel.DefaultPath)</c>.</summary>
     public Ranking.RankerModel? Ranker { get; init; }
 
+    /// <summary>How BM25 lists get a calibrated strength when there is no <see cref="Ranker"/> (a reranker carries its
+    /// own, <see cref="Ranking.RankerMetadata.Strength"/>). The shipped model's is
+    /// <c>RankerModel.LoadDefault().Metadata.Bm25Strength</c>. Null (the default): candidates get no probability.</summary>
+    public Ranking.StrengthCalibration? Bm25Strength { get; init; }
+
     /// <summary>Where the engine logs what it did (index updates, model in use). Default: no logging.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 

@@ -42,6 +42,9 @@ internal sealed class EventBatch
     /// <summary>Strength of every demand → achievement recommendation.</summary>
     public Dictionary<(string DemandId, string AchievementId), double> Strengths { get; } = [];
 
+    /// <summary>The key every demand's list is ordered by: strength plus the soft preferences' bonus.</summary>
+    public Dictionary<(string DemandId, string AchievementId), double> Keys { get; } = [];
+
     /// <summary>Demand i's filtered candidate list before the top-k cut (kept only when the report is built).</summary>
     public IReadOnlyList<Candidate> DemandList(int i) => _demands.Lists[i]!;
 
@@ -66,20 +69,20 @@ internal sealed class EventBatch
         void Tick() => run.Progress?.Report(new BatchProgress(Interlocked.Increment(ref done), total));
 
         var reranked = engine.IsReranking;
-        Func<Demand, Candidate, double> demandStrength = (d, c) => batch.StrengthOf(d, achievementById[c.Id], c.Score);
-        Func<Achievement, Candidate, double> achievementStrength = (a, c) => batch.StrengthOf(demandById[c.Id], a, c.Score);
+        Func<Demand, Candidate, (double, double)> demandStrength = (d, c) => batch.StrengthOf(d, achievementById[c.Id], c);
+        Func<Achievement, Candidate, (double, double)> achievementStrength = (a, c) => batch.StrengthOf(demandById[c.Id], a, c);
         batch._demands.Run(
             block => runner.RankDemands(engine, block, depth, Tick),
             (d, c) => achievementById.TryGetValue(c.Id, out var a) && PairAggregator.Allows(d, a, options.HardFilters),
-            reranked ? i => batch.FinishDemand(i, demandStrength) : null,
+            reranked || engine.IsCalibrated ? i => batch.FinishDemand(i, demandStrength) : null,
             parallel);
         batch._achievements.Run(
             block => runner.RankAchievements(engine, block, depth, Tick),
             (a, c) => demandById.TryGetValue(c.Id, out var d) && PairAggregator.Allows(d, a, options.HardFilters),
-            reranked ? i => batch.FinishAchievement(i, achievementStrength) : null,
+            reranked || engine.IsCalibrated ? i => batch.FinishAchievement(i, achievementStrength) : null,
             parallel);
 
-        if (!reranked)
+        if (!reranked && !engine.IsCalibrated)
         {
             batch._bestBm25 = batch._demands.Lists.SelectMany(l => l!).Concat(batch._achievements.Lists.SelectMany(l => l!))
                 .Select(c => c.Score).DefaultIfEmpty(0).Max();
@@ -89,9 +92,10 @@ internal sealed class EventBatch
 
         for (var i = 0; i < demands.Count; i++)
         {
-            foreach (var (candidate, strength) in batch._demands.Tops[i])
+            foreach (var (candidate, strength, key) in batch._demands.Tops[i])
             {
                 batch.Strengths[(demands[i].Id, candidate.Id)] = strength;
+                batch.Keys[(demands[i].Id, candidate.Id)] = key;
             }
         }
 
@@ -110,16 +114,22 @@ internal sealed class EventBatch
         return forward.Concat(reverse);
     }
 
-    private double StrengthOf(Demand d, Achievement a, double score) =>
-        Math.Min(1, PairAggregator.Strength(score, _engine.IsReranking, _bestBm25) + PairAggregator.Bonus(d, a, _options.SoftPreferences, _options.HostRegion));
+    /// <summary>A recommendation's strength — the calibrated probability when the engine has one — and the key its
+    /// list is ordered by: the strength plus the soft preferences' bonus (which reorders close calls but is not
+    /// evidence of a match, so it never makes a pair strong).</summary>
+    private (double Strength, double Key) StrengthOf(Demand d, Achievement a, Candidate c)
+    {
+        var strength = c.Probability ?? PairAggregator.Strength(c.Score, _engine.IsReranking, _bestBm25);
+        return (strength, strength + PairAggregator.Bonus(d, a, _options.SoftPreferences, _options.HostRegion));
+    }
 
-    private void FinishDemand(int i, Func<Demand, Candidate, double> strength)
+    private void FinishDemand(int i, Func<Demand, Candidate, (double, double)> strength)
     {
         var demand = _demands.Queries[i];
         _demands.Finish(i, c => strength(demand, c), _topK, top => _engine.WithMatchedTerms(demand, top), keepList: _keepDemandLists);
     }
 
-    private void FinishAchievement(int i, Func<Achievement, Candidate, double> strength)
+    private void FinishAchievement(int i, Func<Achievement, Candidate, (double, double)> strength)
     {
         var achievement = _achievements.Queries[i];
         _achievements.Finish(i, c => strength(achievement, c), _topK, top => _engine.WithMatchedTerms(achievement, top), keepList: false);
@@ -132,7 +142,7 @@ internal sealed class EventBatch
 
         public List<Candidate>?[] Lists { get; } = new List<Candidate>?[queries.Count];
 
-        public List<(Candidate Candidate, double Strength)>[] Tops { get; } = new List<(Candidate, double)>[queries.Count];
+        public List<(Candidate Candidate, double Strength, double Key)>[] Tops { get; } = new List<(Candidate, double, double)>[queries.Count];
 
         public QueryMatches[] Matches { get; } = new QueryMatches[queries.Count];
 
@@ -162,15 +172,16 @@ internal sealed class EventBatch
             }
         }
 
-        /// <summary>Keeps the top k by strength (ties: the ranker's order), ranks renumbered, with matched terms.</summary>
-        public void Finish(int i, Func<Candidate, double> strength, int topK, Func<IReadOnlyList<Candidate>, IReadOnlyList<Candidate>> withTerms, bool keepList)
+        /// <summary>Keeps the top k by strength with bonuses (ties: the ranker's order), ranks renumbered, with matched terms.</summary>
+        public void Finish(int i, Func<Candidate, (double Strength, double Key)> strength, int topK, Func<IReadOnlyList<Candidate>, IReadOnlyList<Candidate>> withTerms, bool keepList)
         {
             Tops[i] = [.. Lists[i]!
-                .Select((c, index) => (Candidate: c, Strength: strength(c), Index: index))
-                .OrderByDescending(x => x.Strength)
+                .Select((c, index) => (Candidate: c, Value: strength(c), Index: index))
+                .Select(x => (x.Candidate, Strength: x.Value.Strength, Key: x.Value.Key, x.Index))
+                .OrderByDescending(x => x.Key)
                 .ThenBy(x => x.Index)
                 .Take(topK)
-                .Select((x, rank) => (x.Candidate with { Rank = rank + 1 }, x.Strength))];
+                .Select((x, rank) => (x.Candidate with { Rank = rank + 1 }, x.Strength, x.Key))];
             Matches[i] = new QueryMatches(idOf(Queries[i]), withTerms([.. Tops[i].Select(x => x.Candidate)]));
             if (!keepList)
             {

@@ -39,7 +39,7 @@ public static class EventPlanner
 
         var batch = EventBatch.Run(engine, demands, achievements, options, topK, run);
         var demandMatches = batch.DemandMatches;
-        var pairs = PairAggregator.Aggregate(batch.Evidence(demandById, achievementById), options.Filters);
+        var pairs = PairAggregator.Aggregate(batch.Evidence(demandById, achievementById), options.Filters, options.StrongMatch);
         var agenda = options.Agenda is { } shape
             ? AgendaPlanner.Plan([.. pairs.Select(p => new MeetingRequest(p.University, p.Enterprise, p.Score))], shape with { Capacities = capacities ?? [] })
             : null;
@@ -50,11 +50,14 @@ public static class EventPlanner
             Pairs = pairs,
             Demands = run.WithReport ? Cards(engine, demands, batch, achievementById) : [],
             Agenda = agenda,
-            Method = engine.Ranker is { } ranker ? $"BM25 top {engine.RerankDepth} reranked by a LambdaRank model (features {ranker.Metadata.FeatureHash})" : "BM25",
+            ManualMatching = ReportSummaries.Unmatched(demands, achievements, batch.Evidence(demandById, achievementById), options.StrongMatch, run.AchievementQueries),
+            Method = (engine.Ranker is { } ranker ? $"BM25 top {engine.RerankDepth} reranked by a LambdaRank model (features {ranker.Metadata.FeatureHash})" : "BM25")
+                + (engine.IsCalibrated ? "; strength = calibrated probability of a useful match" : "; strength uncalibrated (the model has no calibration)"),
         };
         return new EventResult(new Retrieval.BatchMatches(demandMatches, batch.AchievementMatches), report, batch.Strengths, engine.IsReranking)
         {
             AchievementQueries = run.AchievementQueries,
+            RankingKeys = batch.Keys,
         };
     }
 

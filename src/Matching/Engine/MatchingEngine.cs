@@ -23,6 +23,7 @@ public sealed partial class MatchingEngine : IDisposable
     private readonly LuceneDirectory _demandDirectory;
     private readonly EngineOptions _options;
     private readonly RankerModel? _ranker;
+    private readonly StrengthCalibration? _strength;
     private readonly int _rerankDepth;
     private readonly object _writeLock = new();
     private volatile Snapshot _snapshot;
@@ -35,6 +36,7 @@ public sealed partial class MatchingEngine : IDisposable
         _demandDirectory = demandDirectory;
         _options = options;
         _ranker = options.Ranker;
+        _strength = _ranker is null ? options.Bm25Strength : _ranker.Metadata.Strength;
         _rerankDepth = options.RerankDepth;
         Analyzer = options.Analyzer;
         _snapshot = OpenSnapshot(verifyChecksums: true);
@@ -47,6 +49,9 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>Whether results are reranked by a learned model (otherwise BM25 order).</summary>
     public bool IsReranking => _ranker is not null;
+
+    /// <summary>Whether candidates carry a calibrated <see cref="Candidate.Probability"/>.</summary>
+    public bool IsCalibrated => _strength is not null;
 
     /// <summary>Achievements in the index.</summary>
     public int AchievementCount => Read(s => s.Achievements.Count);
@@ -176,7 +181,8 @@ public sealed partial class MatchingEngine : IDisposable
         var query = QueryText.From(demand);
         if (_ranker is null)
         {
-            return s.Achievements.Search(query, topK, withMatchedTerms: false);
+            var found = s.Achievements.Search(query, topK, withMatchedTerms: false);
+            return _strength is null ? found : Calibrate(found, FeaturesForDemand(s, demand, [.. found.Select(c => c.Id)]));
         }
 
         var candidates = s.Achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
@@ -189,15 +195,30 @@ public sealed partial class MatchingEngine : IDisposable
         var query = QueryText.From(achievement);
         if (_ranker is null)
         {
-            return s.Demands.Search(query, topK, withMatchedTerms: false);
+            var found = s.Demands.Search(query, topK, withMatchedTerms: false);
+            return _strength is null ? found : Calibrate(found, FeaturesForAchievement(s, achievement, [.. found.Select(c => c.Id)]));
         }
 
         var candidates = s.Demands.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        return Rerank(candidates, FeaturesForAchievement(s, achievement, [.. candidates.Select(c => c.Id)]), topK);
+    }
+
+    private static float[] FeaturesForAchievement(Snapshot s, Achievement achievement, IReadOnlyList<string> demandIds)
+    {
         var space = s.Features.Value;
-        var features = space.ForAchievement(
+        return space.ForAchievement(
             space.HasAchievement(achievement.Id) ? space.Achievement(achievement.Id) : space.PrepareAchievement(achievement),
-            [.. candidates.Select(c => c.Id)]);
-        return Rerank(candidates, features, topK);
+            demandIds);
+    }
+
+    /// <summary>The calibrated probability of one feature row with its ranking score, or null without a calibration.</summary>
+    internal double? Probability(ReadOnlySpan<float> row, double score) => _strength?.Probability(row, score);
+
+    /// <summary>BM25 candidates with their calibrated probabilities (order and scores unchanged).</summary>
+    private List<Candidate> Calibrate(IReadOnlyList<Candidate> candidates, float[] features)
+    {
+        var n = PairFeatures.Count;
+        return [.. candidates.Select((c, i) => c with { Probability = _strength!.Probability(features.AsSpan(i * n, n), c.Score) })];
     }
 
     /// <summary>Adds the matched terms to a demand's list.</summary>
@@ -235,11 +256,17 @@ public sealed partial class MatchingEngine : IDisposable
     {
         var scores = new float[candidates.Count];
         _ranker!.Score(features, candidates.Count, scores);
+        var n = PairFeatures.Count;
         return [.. Enumerable.Range(0, candidates.Count)
             .OrderByDescending(i => scores[i])
             .ThenBy(i => i)
             .Take(topK)
-            .Select((i, rank) => candidates[i] with { Rank = rank + 1, Score = scores[i] })];
+            .Select((i, rank) => candidates[i] with
+            {
+                Rank = rank + 1,
+                Score = scores[i],
+                Probability = _strength?.Probability(features.AsSpan(i * n, n), scores[i]),
+            })];
     }
 
     /// <summary>The indexed achievement with this id, or null.</summary>

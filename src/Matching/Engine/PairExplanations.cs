@@ -11,7 +11,11 @@ namespace Matching.Engine;
 /// <param name="Score">The ranking score (reranker, or BM25 without one).</param>
 /// <param name="Bm25">The pair's own BM25 (demand words against the achievement).</param>
 /// <param name="Explanation">Matched terms, snippets and feature contributions.</param>
-public sealed record PairExplanation(Demand Demand, Achievement Achievement, int? Rank, double Score, double Bm25, Explanation Explanation);
+public sealed record PairExplanation(Demand Demand, Achievement Achievement, int? Rank, double Score, double Bm25, Explanation Explanation)
+{
+    /// <summary>The calibrated probability that the pair is a useful match, or null when the engine has no calibration.</summary>
+    public double? Strength { get; init; }
+}
 
 /// <summary>Builds explanations — highlighted passages and the features that moved a score — for report cards and
 /// for <see cref="MatchingEngine.Explain"/>, from feature rows computed once per candidate list.</summary>
@@ -73,7 +77,10 @@ internal sealed class PairExplanations(MatchingEngine engine) : IDisposable
         var bm25 = list.Rows[index * PairFeatures.Count];
         double score = engine.Ranker is null ? (index < list.Retrieved.Count ? list.Retrieved[index].Score : bm25) : list.Scores[index];
         var explanation = Explain(achievement, terms, engine.Ranker is null ? null : list.Rows, list.Ids.Count, index, top: 8);
-        return new PairExplanation(demand, achievement, rank, score, bm25, explanation);
+        return new PairExplanation(demand, achievement, rank, score, bm25, explanation)
+        {
+            Strength = engine.Probability(list.Rows.AsSpan(index * PairFeatures.Count, PairFeatures.Count), score),
+        };
     }
 
     public void Dispose() => _highlighter.Dispose();

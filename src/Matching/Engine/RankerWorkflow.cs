@@ -57,7 +57,46 @@ public sealed record TrainingReport(RankerModel Model, string Path);
 /// <param name="Reranked">Metrics of the model's ranking (null without a model).</param>
 /// <param name="Run">The final ranking per demand (reranked when a model was given); each candidate's score is the key it
 /// was ranked by (the model's score, or the BM25 retrieval score; with candidate lists, the bm25 feature).</param>
-public sealed record RankingEvaluation(RankingScores Bm25, RankingScores? Reranked, IReadOnlyList<QueryMatches> Run);
+public sealed record RankingEvaluation(RankingScores Bm25, RankingScores? Reranked, IReadOnlyList<QueryMatches> Run)
+{
+    /// <summary>How the model's strength calibration holds on these lists (null without a calibrated model).</summary>
+    public CalibrationCheck? Calibration { get; init; }
+
+    /// <summary>The same for the model's BM25 calibration on the BM25 lists.</summary>
+    public CalibrationCheck? Bm25Calibration { get; init; }
+}
+
+/// <summary>A calibration checked on judged lists: the reliability of the top 10 of every list, and how often a
+/// strong match (p ≥ 0.5) appears where the catalogue has no answer (the same lists with their answers removed).</summary>
+/// <param name="Reliability">Predicted against observed on the top 10 of every list.</param>
+/// <param name="Pairs">Pairs in <paramref name="Reliability"/>.</param>
+/// <param name="BrierScore">Mean squared error of the probabilities on those pairs (lower is better).</param>
+/// <param name="StrongPrecision">Share of strong pairs that are relevant.</param>
+/// <param name="StrongRecall">Share of relevant pairs (within the top 10) that are strong.</param>
+/// <param name="AnswerlessLists">Lists that had an answer and were checked without it.</param>
+/// <param name="AnswerlessStrong">Share of those lists that still show a strong match (a false alarm).</param>
+public sealed record CalibrationCheck(
+    IReadOnlyList<ReliabilityBin> Reliability, int Pairs, double BrierScore, double StrongPrecision, double StrongRecall,
+    int AnswerlessLists, double AnswerlessStrong)
+{
+    /// <summary>The strength that counts as strong in this check (the event default).</summary>
+    public const double Strong = 0.5;
+
+    internal static CalibrationCheck Of(StrengthCalibration calibration, IReadOnlyList<CalibrationPair> pairs, IReadOnlyList<CalibrationPair[]> answerless)
+    {
+        var scored = pairs.Select(p => (P: calibration.Probability(p.Row, p.Score), p.Relevant)).ToList();
+        var strong = scored.Where(x => x.P >= Strong).ToList();
+        var relevant = scored.Count(x => x.Relevant);
+        return new CalibrationCheck(
+            ReliabilityBin.Table(scored.Select(x => (x.P, x.Relevant))),
+            scored.Count,
+            Math.Round(scored.Count == 0 ? 0 : scored.Average(x => (x.P - (x.Relevant ? 1 : 0)) * (x.P - (x.Relevant ? 1 : 0))), 6),
+            Math.Round(strong.Count == 0 ? 0 : (double)strong.Count(x => x.Relevant) / strong.Count, 6),
+            Math.Round(relevant == 0 ? 0 : (double)strong.Count(x => x.Relevant) / relevant, 6),
+            answerless.Count,
+            Math.Round(answerless.Count == 0 ? 0 : (double)answerless.Count(l => l.Any(p => calibration.Probability(p.Row, p.Score) >= Strong)) / answerless.Count, 6));
+    }
+}
 
 /// <summary>Trains and evaluates the learned reranker: candidates, features, LambdaRank, cross-validation.</summary>
 public static class RankerWorkflow
@@ -78,6 +117,7 @@ public static class RankerWorkflow
         log?.WriteLine($"training on {demands.Count} judged demands ({(data.Candidates is null ? $"BM25 top {data.Depth} + judged" : "given candidate lists")}{(data.JudgedOnly ? ", judged only" : "")})");
 
         var foldResults = new List<FoldResult>();
+        var calibration = new CalibrationSet();
         if (folds >= 2)
         {
             var assignment = CrossValidationFolds.Assign([.. demands.Select(d => d.Id)], data.Judgments, folds, options.Seed, grouping);
@@ -92,13 +132,14 @@ public static class RankerWorkflow
                 var training = assignment.Where(a => a.Fold != fold).Select(a => demands[a.Demand]).ToList();
                 var (_, _, trees) = RankerTrainer.Train(training.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)), options);
                 var compiled = CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
-                var (bm25, reranked, _) = context.Score(heldOut, compiled);
+                var (bm25, reranked, _) = context.Score(heldOut, compiled, observe: g => calibration.Add(g, compiled));
                 var result = new FoldResult(fold + 1, bm25, reranked!);
                 foldResults.Add(result);
                 log?.WriteLine($"fold {fold + 1}/{folds}: {Describe(result)}");
             }
         }
 
+        var (strength, bm25Strength) = Calibrate(calibration, log);
         var groups = demands.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)).ToList();
         var (model, schema, finalTrees) = RankerTrainer.Train(groups, options);
         var importance = RankerTrainer.Importance(finalTrees);
@@ -128,12 +169,34 @@ public static class RankerWorkflow
             Folds = foldResults,
             Mean = foldResults.Count == 0 ? null : Mean(foldResults),
             Importance = [.. importance.Select(x => new FeatureGain(x.Feature, Math.Round(x.Gain / top, 6)))],
+            Strength = strength,
+            Bm25Strength = bm25Strength,
         };
 
         RankerModel.Save(outPath, model, schema, metadata);
         var loaded = RankerModel.Load(outPath);
         return new TrainingReport(loaded, Path.GetFullPath(outPath));
     }
+
+    /// <summary>Fits the reranked and BM25 strength calibrations on the out-of-fold lists (none without folds).</summary>
+    private static (StrengthCalibration? Reranked, StrengthCalibration? Bm25) Calibrate(CalibrationSet set, TextWriter? log)
+    {
+        if (set.Reranked.Count == 0 || set.Reranked.All(p => p.Relevant) || set.Reranked.All(p => !p.Relevant))
+        {
+            log?.WriteLine("strength calibration: skipped (needs --folds 2 or more, with relevant and non-relevant held-out pairs); strength will be the logistic of the score, uncalibrated");
+            return (null, null);
+        }
+
+        var reranked = StrengthCalibration.Fit(StrengthCalibration.RerankedInputs, set.Reranked);
+        var bm25 = StrengthCalibration.Fit(StrengthCalibration.Bm25Inputs, set.Bm25);
+        log?.WriteLine($"strength calibration on {reranked.Pairs} out-of-fold pairs ({reranked.RelevantPairs} relevant; top {CalibrationSet.Top} of each list, and of each list without its answers):");
+        log?.WriteLine(DescribeReliability(reranked.Reliability));
+        return (reranked, bm25);
+    }
+
+    /// <summary>A reliability table as text: one line per non-empty bin.</summary>
+    public static string DescribeReliability(IReadOnlyList<ReliabilityBin> bins) => string.Join("\n", bins.Where(b => b.Pairs > 0).Select(b =>
+        FormattableString.Invariant($"  p in [{b.Low:0.0}, {b.High:0.0}): {b.Pairs,6} pairs, mean predicted {b.MeanPredicted:0.000}, observed {b.Observed:0.000}")));
 
     /// <summary>Ranks every judged demand's candidates by BM25 and, with a model, by the model, and scores both.</summary>
     /// <param name="data">Records, judgments and candidate settings.</param>
@@ -143,8 +206,13 @@ public static class RankerWorkflow
     {
         using var context = Context.Create(data);
         var demands = context.TrainableDemands();
-        var (bm25, reranked, run) = context.Score(demands, model?.Compiled, threads);
-        return new RankingEvaluation(bm25, reranked, run);
+        var check = new CalibrationSet();
+        var (bm25, reranked, run) = context.Score(demands, model?.Compiled, threads, observe: model is null ? null : g => check.Add(g, model.Compiled));
+        return new RankingEvaluation(bm25, reranked, run)
+        {
+            Calibration = model?.Metadata.Strength is { } strength ? CalibrationCheck.Of(strength, check.Reranked, check.RerankedAnswerless) : null,
+            Bm25Calibration = model?.Metadata.Bm25Strength is { } bm25Strength ? CalibrationCheck.Of(bm25Strength, check.Bm25, check.Bm25Answerless) : null,
+        };
     }
 
     /// <summary>A one-line summary of a fold or a mean.</summary>
@@ -243,13 +311,18 @@ public static class RankerWorkflow
         public List<Demand> TrainableDemands() =>
             [.. Dataset.JudgedDemands.Where(d => !_data.JudgedOnly || Dataset.HasPositiveAndNegative(d.Id))];
 
-        public (RankingScores Bm25, RankingScores? Reranked, List<QueryMatches> Run) Score(IReadOnlyList<Demand> demands, CompiledTreeEnsemble? model, int threads = 1)
+        public (RankingScores Bm25, RankingScores? Reranked, List<QueryMatches> Run) Score(IReadOnlyList<Demand> demands, CompiledTreeEnsemble? model, int threads = 1, Action<RankingGroup>? observe = null)
         {
             // Retrieval and features per demand on every core; AsOrdered keeps the groups in demand order.
             var groups = demands.AsParallel().AsOrdered()
                 .WithDegreeOfParallelism(threads > 0 ? threads : Environment.ProcessorCount)
                 .Select(d => Dataset.EvaluationGroup(d, _data.JudgedOnly))
                 .ToList();
+            if (observe is not null)
+            {
+                groups.ForEach(observe);
+            }
+
             var baseline = groups.Select(g => Enumerable.Range(0, g.Count).ToArray()).ToList();
             var reranked = model is null ? null : groups.Select(g => Rerank(g, model)).ToList();
             var run = groups.Select((g, i) =>

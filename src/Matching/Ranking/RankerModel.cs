@@ -53,6 +53,13 @@ public sealed record RankerMetadata
 
     /// <summary>Features by gain, highest first.</summary>
     public IReadOnlyList<FeatureGain> Importance { get; init; } = [];
+
+    /// <summary>The probability that a reranked pair is a useful match, fitted on out-of-fold lists during
+    /// cross-validation; null when the model was trained without folds (strength is then uncalibrated).</summary>
+    public StrengthCalibration? Strength { get; init; }
+
+    /// <summary>The same for BM25 lists (used when ranking without a model).</summary>
+    public StrengthCalibration? Bm25Strength { get; init; }
 }
 
 /// <summary>One cross-validation fold.</summary>
@@ -163,6 +170,8 @@ public sealed class RankerModel
                 $"{path}: the model's features were computed with analyzer '{metadata.AnalyzerVersion}', this Matching uses '{analyzer}'; retrain it with `matching train`");
         }
 
+        metadata.Strength?.Validate(path);
+        metadata.Bm25Strength?.Validate(path);
         ITransformer model;
         try
         {

@@ -11,6 +11,9 @@ public static class EventOutputWriter
     /// <summary>University–enterprise pairs.</summary>
     public const string PairsFile = "pairs.csv";
 
+    /// <summary>Demands and achievements with no strong match: they need manual matching.</summary>
+    public const string ManualMatchingFile = "needs_manual_matching.csv";
+
     /// <summary>The agenda by slot and table.</summary>
     public const string AgendaBySlotFile = "agenda_by_slot.csv";
 
@@ -69,6 +72,9 @@ public static class EventOutputWriter
         return [.. names.Select(f => Path.Combine(output.Directory, f))];
     }
 
+    private static string[] Unmatched(string side, UnmatchedRecord u) =>
+        [side, u.Id, u.Title, u.Organization, u.BestId, u.BestTitle, u.BestId.Length == 0 ? "" : CsvTable.Score(u.BestStrength)];
+
     private static EventReport ReadReport(string path)
     {
         try
@@ -113,6 +119,7 @@ public static class EventOutputWriter
             output, result.Matches, achievements, demands,
             result.Reranked ? MatchOutputWriter.RerankedRunTag : MatchOutputWriter.RunTag,
             result.Strengths,
+            result.RankingKeys,
             result.AchievementQueries));
 
         var report = result.Report;
@@ -125,6 +132,12 @@ public static class EventOutputWriter
                 string.Join("; ", p.Evidence.Select(e => $"{e.DemandId}→{e.AchievementId} {CsvTable.Score(e.Strength)}")),
             })));
         files.Add(Path.Combine(output.Directory, PairsFile));
+
+        var manual = report.ManualMatching;
+        output.WriteText(ManualMatchingFile, writer => CsvTable.Write(writer,
+            ["side", "id", "title", "organization", "best_match_id", "best_match_title", "best_strength"],
+            manual.Demands.Select(u => Unmatched("demand", u)).Concat(manual.Achievements.Select(u => Unmatched("achievement", u)))));
+        files.Add(Path.Combine(output.Directory, ManualMatchingFile));
 
         if (report.Agenda is { } agenda)
         {

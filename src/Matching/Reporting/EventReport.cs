@@ -24,6 +24,9 @@ public sealed record EventReport
     /// <summary>The meeting agenda, when one was planned.</summary>
     public Agenda? Agenda { get; init; }
 
+    /// <summary>Demands and achievements with no strong match: no good match — they need manual matching.</summary>
+    public ManualMatching ManualMatching { get; init; } = ManualMatching.None;
+
     /// <summary>Ranking method, e.g. "BM25 top 100, reranked by matching-ranker.zip".</summary>
     public required string Method { get; init; }
 
@@ -52,7 +55,7 @@ public sealed record DataQualityCount(
 /// <param name="Demands">Demands matched.</param>
 /// <param name="Universities">Distinct achievement organisations.</param>
 /// <param name="Enterprises">Distinct demand organisations.</param>
-/// <param name="DemandsWithStrongMatch">Demands whose best achievement has strength ≥ <paramref name="StrongThreshold"/>.</param>
+/// <param name="DemandsWithStrongMatch">Demands with an achievement of strength ≥ <paramref name="StrongThreshold"/>.</param>
 /// <param name="StrongThreshold">The strength that counts as a strong match.</param>
 /// <param name="ByIndustry">Coverage per demand industry.</param>
 /// <param name="ByRegion">Coverage per demand region.</param>
@@ -65,6 +68,36 @@ public sealed record ReportSummary(
     double StrongThreshold,
     IReadOnlyList<CoverageRow> ByIndustry,
     IReadOnlyList<CoverageRow> ByRegion);
+
+/// <summary>Records no recommendation reaches the strong-match threshold for: the organiser finds them a
+/// counterpart by hand (or accepts there is none at this event).</summary>
+/// <param name="Threshold">The strength a strong match needs.</param>
+/// <param name="Demands">Demands with no achievement at or above it, in input order.</param>
+/// <param name="Achievements">Achievements with no demand at or above it (either direction's recommendations), in input order.</param>
+/// <param name="AchievementsChecked">False when achievements were not run as queries (<c>--direction demands</c>):
+/// an achievement is then listed when no demand's recommendations hold it strongly.</param>
+/// <param name="DemandCount">Demands needing manual matching in the whole event (the HTML and JSON may list fewer).</param>
+/// <param name="AchievementCount">Achievements needing manual matching in the whole event.</param>
+public sealed record ManualMatching(
+    double Threshold,
+    IReadOnlyList<UnmatchedRecord> Demands,
+    IReadOnlyList<UnmatchedRecord> Achievements,
+    bool AchievementsChecked,
+    int DemandCount,
+    int AchievementCount)
+{
+    /// <summary>An empty list (a report written before the lists existed).</summary>
+    public static ManualMatching None { get; } = new(0, [], [], false, 0, 0);
+}
+
+/// <summary>A demand or achievement without a strong match, with its best (weak) candidate.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="Organization">Its organisation.</param>
+/// <param name="BestId">The best candidate's id, or empty when nothing was retrieved.</param>
+/// <param name="BestTitle">The best candidate's title.</param>
+/// <param name="BestStrength">The best candidate's strength (0 when none).</param>
+public sealed record UnmatchedRecord(string Id, string Title, string Organization, string BestId, string BestTitle, double BestStrength);
 
 /// <summary>How many demands of one industry or region have a strong match.</summary>
 /// <param name="Name">Industry or region ("未填写" when not given).</param>
@@ -81,6 +114,8 @@ public sealed record DemandCard(Demand Demand, IReadOnlyList<Recommendation> Rec
 /// <param name="Achievement">The achievement.</param>
 /// <param name="Rank">1-based rank for the demand.</param>
 /// <param name="Score">The ranking score (reranker or BM25).</param>
-/// <param name="Strength">The score mapped to 0–1, comparable across demands (see <see cref="PairAggregator"/>).</param>
+/// <param name="Strength">The probability (0–1) that the pair is a useful match, calibrated on held-out judged data and
+/// comparable across demands and events (see <see cref="Ranking.StrengthCalibration"/>; an uncalibrated model maps its
+/// score instead, see <see cref="PairAggregator"/>).</param>
 /// <param name="Explanation">Matched terms, highlighted snippets and feature contributions.</param>
 public sealed record Recommendation(Achievement Achievement, int Rank, double Score, double Strength, Explanation Explanation);

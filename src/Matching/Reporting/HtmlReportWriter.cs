@@ -95,10 +95,11 @@ internal static class HtmlReportWriter
         html.Append("<header>\n<h1>").Append(E(report.Title)).Append("</h1>\n")
             .Append("<p class=\"subtitle\">科技成果与企业技术需求匹配报告 · Research achievement–enterprise demand matching report</p>\n")
             .Append("<nav><a href=\"#summary\">摘要 Summary</a><a href=\"#pairs\">校企配对 Pairs</a>")
-            .Append("<a href=\"#demands\">需求卡片 Demand cards</a><a href=\"#agenda\">会议日程 Agenda</a></nav>\n</header>\n<main>\n");
+            .Append("<a href=\"#manual\">需人工匹配 Needs manual matching</a><a href=\"#demands\">需求卡片 Demand cards</a><a href=\"#agenda\">会议日程 Agenda</a></nav>\n</header>\n<main>\n");
 
         WriteSummary(html, report);
         WritePairs(html, report.Pairs, report.Cuts);
+        WriteManual(html, report.ManualMatching);
         WriteDemands(html, report.Demands, report.Summary.StrongThreshold, report.Cuts);
         WriteAgenda(html, report.Agenda, report.Cuts);
 
@@ -125,9 +126,16 @@ internal static class HtmlReportWriter
         Kpi(html, Int(s.Universities), "高校 Universities");
         Kpi(html, Int(s.Enterprises), "企业 Enterprises");
         Kpi(html, $"{Int(s.DemandsWithStrongMatch)} / {Int(s.Demands)}", $"有强匹配的需求 Demands with a strong match ({Percent(Share(s.DemandsWithStrongMatch, s.Demands))})");
+        if (report.ManualMatching.Threshold > 0)
+        {
+            var matched = s.Achievements - report.ManualMatching.AchievementCount;
+            Kpi(html, $"{Int(matched)} / {Int(s.Achievements)}", $"有强匹配的成果 Achievements with a strong match ({Percent(Share(matched, s.Achievements))})");
+        }
+
         html.Append("</div>\n");
-        html.Append("<p>强匹配：最佳成果的匹配强度 ≥ ").Append(Fixed(s.StrongThreshold, 2))
-            .Append(" · A strong match is a best achievement with strength ≥ ").Append(Fixed(s.StrongThreshold, 2)).Append(".</p>\n");
+        html.Append("<p>匹配强度是“该推荐确为有用匹配”的概率（在留出的已标注数据上校准）；强匹配：强度 ≥ ").Append(Fixed(s.StrongThreshold, 2))
+            .Append("。只有强匹配才计入校企配对与会议日程。 · Strength is the probability that a recommendation is a useful match (calibrated on held-out judged data); a strong match has strength ≥ ")
+            .Append(Fixed(s.StrongThreshold, 2)).Append(". Only strong matches count towards pairs and meetings.</p>\n");
         html.Append("<p><strong>方法 Method：</strong>").Append(E(report.Method)).Append("</p>\n");
         if (report.DataQuality is { Count: > 0 } quality)
         {
@@ -199,6 +207,50 @@ internal static class HtmlReportWriter
         }
 
         html.Append("</svg>\n");
+    }
+
+    private static void WriteManual(StringBuilder html, ManualMatching manual)
+    {
+        Heading(html, "manual", "无合适匹配 · 需人工匹配", "No good match — needs manual matching");
+        html.Append("<p>以下需求（成果）没有任何推荐达到强匹配阈值 ").Append(Fixed(manual.Threshold, 2))
+            .Append("：请人工寻找对接方，或确认本次活动中没有。 · No recommendation for these reaches the strong-match threshold of ")
+            .Append(Fixed(manual.Threshold, 2)).Append(": find them a counterpart by hand, or accept that this event has none.</p>\n");
+        if (!manual.AchievementsChecked)
+        {
+            html.Append("<p>成果未作为查询运行（--direction demands）：成果列表只依据需求方向的推荐。")
+                .Append(" · Achievements were not run as queries (--direction demands): the achievement list rests on the demands' recommendations only.</p>\n");
+        }
+
+        void Table(string zh, string en, IReadOnlyList<UnmatchedRecord> rows, int total, string bestZh)
+        {
+            html.Append("<h3>").Append(zh).Append(" <span class=\"en\">").Append(en).Append("</span> · ").Append(Int(total)).Append("</h3>\n");
+            if (rows.Count < total)
+            {
+                Note(html, $"仅显示前 {Int(rows.Count)} 条（共 {Int(total)} 条），完整列表见 {EventOutputWriter.ManualMatchingFile}。",
+                    $"Showing the first {Int(rows.Count)} of {Int(total)}; the full list is in {EventOutputWriter.ManualMatchingFile}.");
+            }
+
+            if (rows.Count == 0)
+            {
+                html.Append("<p class=\"empty\">无。None.</p>\n");
+                return;
+            }
+
+            html.Append("<table class=\"manual\">\n<thead><tr><th>编号 Id</th><th>名称 Title</th><th>单位 Organization</th><th>")
+                .Append(bestZh).Append("</th><th class=\"n\">最高强度 Best strength</th></tr></thead>\n<tbody>\n");
+            foreach (var u in rows)
+            {
+                html.Append("<tr><td>").Append(E(u.Id)).Append("</td><td>").Append(E(u.Title)).Append("</td><td>").Append(E(u.Organization))
+                    .Append("</td><td>").Append(u.BestId.Length == 0 ? "—" : E($"{u.BestId} {u.BestTitle}"))
+                    .Append("</td><td class=\"n\">").Append(u.BestId.Length == 0 ? "—" : Fixed(u.BestStrength, 2)).Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+
+        Table("需求", "Demands", manual.Demands, manual.DemandCount, "最接近的成果 Closest achievement");
+        Table("成果", "Achievements", manual.Achievements, manual.AchievementCount, "最接近的需求 Closest demand");
+        html.Append("</section>\n");
     }
 
     private static void WritePairs(StringBuilder html, IReadOnlyList<PairScore> pairs, ReportCuts? cuts)

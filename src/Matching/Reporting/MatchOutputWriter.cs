@@ -34,7 +34,7 @@ internal static class MatchOutputWriter
         string runTag = RunTag)
     {
         using var output = new AtomicOutput(outDirectory);
-        var files = WriteTables(output, matches, achievements, demands, runTag, strengths: null);
+        var files = WriteTables(output, matches, achievements, demands, runTag, strengths: null, keys: null);
         output.Commit();
         return files;
     }
@@ -47,6 +47,7 @@ internal static class MatchOutputWriter
         IReadOnlyDictionary<string, Demand> demands,
         string runTag,
         IReadOnlyDictionary<(string DemandId, string AchievementId), double>? strengths,
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? keys,
         bool achievementTable = true)
     {
         string[] header = ["demand_id", "rank", "achievement_id", "score", "matched_terms", "demand_title", "achievement_title", "achievement_organization"];
@@ -76,9 +77,10 @@ internal static class MatchOutputWriter
             }))));
         }
 
-        // The run's score is the key the lists were ranked by: the strength when there is one, else the score.
+        // The run's score is the key the lists were ranked by: strength plus bonus when there is one, else the score.
+        var runKeys = keys ?? strengths;
         output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag,
-            strengths is null ? null : (query, candidate) => strengths[(query, candidate.Id)]));
+            runKeys is null ? null : (query, candidate) => runKeys[(query, candidate.Id)]));
         return achievementTable
             ? [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, AchievementMatchesFile), Path.Combine(output.Directory, RunFile)]
             : [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, RunFile)];

@@ -80,6 +80,12 @@ public sealed class ReportOptions
             Math.Min(report.Pairs.Count, Pairs),
             previous?.Unscheduled ?? unscheduled.Count,
             Math.Min(unscheduled.Count, Pairs));
+        var manual = report.ManualMatching;
+        if (manual.Demands.Count > Pairs || manual.Achievements.Count > Pairs)
+        {
+            report = report with { ManualMatching = manual with { Demands = [.. manual.Demands.Take(Pairs)], Achievements = [.. manual.Achievements.Take(Pairs)] } };
+        }
+
         if (!cuts.Any)
         {
             return report;

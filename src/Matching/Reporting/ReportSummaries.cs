@@ -17,7 +17,7 @@ internal static class ReportSummaries
     {
         var hasStrong = matches.ToDictionary(
             q => q.QueryId,
-            q => q.Candidates.Count > 0 && strengths[(q.QueryId, q.Candidates[0].Id)] >= strong,
+            q => q.Candidates.Any(c => strengths[(q.QueryId, c.Id)] >= strong),
             StringComparer.Ordinal);
 
         List<CoverageRow> Coverage(Func<Demand, string> key) => [.. demands
@@ -35,5 +35,49 @@ internal static class ReportSummaries
             strong,
             Coverage(d => d.Industry),
             Coverage(d => Metadata.Region(d.Region)));
+    }
+
+    /// <summary>The "needs manual matching" lists: demands and achievements without a recommendation at or above
+    /// <paramref name="strong"/>, each with its best weak candidate.</summary>
+    /// <param name="demands">Demands, in input order.</param>
+    /// <param name="achievements">Achievements, in input order.</param>
+    /// <param name="evidence">Every recommendation both ways as (demand, achievement, strength).</param>
+    /// <param name="strong">The strong-match threshold.</param>
+    /// <param name="achievementsChecked">Whether achievements were run as queries.</param>
+    public static ManualMatching Unmatched(
+        IReadOnlyList<Demand> demands,
+        IReadOnlyList<Achievement> achievements,
+        IEnumerable<(Demand Demand, Achievement Achievement, int Rank, double Strength)> evidence,
+        double strong,
+        bool achievementsChecked)
+    {
+        var bestForDemand = new Dictionary<string, (Achievement Achievement, double Strength)>(StringComparer.Ordinal);
+        var bestForAchievement = new Dictionary<string, (Demand Demand, double Strength)>(StringComparer.Ordinal);
+        foreach (var (demand, achievement, _, strength) in evidence)
+        {
+            if (!bestForDemand.TryGetValue(demand.Id, out var d) || strength > d.Strength
+                || (strength == d.Strength && string.CompareOrdinal(achievement.Id, d.Achievement.Id) < 0))
+            {
+                bestForDemand[demand.Id] = (achievement, strength);
+            }
+
+            if (!bestForAchievement.TryGetValue(achievement.Id, out var a) || strength > a.Strength
+                || (strength == a.Strength && string.CompareOrdinal(demand.Id, a.Demand.Id) < 0))
+            {
+                bestForAchievement[achievement.Id] = (demand, strength);
+            }
+        }
+
+        List<UnmatchedRecord> unmatchedDemands = [.. demands
+                .Select(d => bestForDemand.TryGetValue(d.Id, out var best)
+                    ? new UnmatchedRecord(d.Id, d.Title, d.Organization, best.Achievement.Id, best.Achievement.Title, Math.Round(best.Strength, 6))
+                    : new UnmatchedRecord(d.Id, d.Title, d.Organization, "", "", 0))
+                .Where(u => u.BestId.Length == 0 || u.BestStrength < strong)];
+        List<UnmatchedRecord> unmatchedAchievements = [.. achievements
+                .Select(a => bestForAchievement.TryGetValue(a.Id, out var best)
+                    ? new UnmatchedRecord(a.Id, a.Title, a.Organization, best.Demand.Id, best.Demand.Title, Math.Round(best.Strength, 6))
+                    : new UnmatchedRecord(a.Id, a.Title, a.Organization, "", "", 0))
+                .Where(u => u.BestId.Length == 0 || u.BestStrength < strong)];
+        return new ManualMatching(strong, unmatchedDemands, unmatchedAchievements, achievementsChecked, unmatchedDemands.Count, unmatchedAchievements.Count);
     }
 }

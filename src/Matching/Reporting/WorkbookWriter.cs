@@ -21,6 +21,7 @@ internal static partial class WorkbookWriter
     internal const string RegionSheet = "地区覆盖";
     internal const string PairsSheet = "校企配对";
     internal const string RecommendationsSheet = "推荐明细";
+    internal const string ManualSheet = "需人工匹配";
     internal const string MeetingsSheet = "会议日程";
     internal const string OrganizationsSheet = "单位日程";
 
@@ -46,6 +47,7 @@ internal static partial class WorkbookWriter
             (RegionSheet, Coverage("地区", report.Summary.ByRegion)),
             (PairsSheet, Pairs(report)),
             (RecommendationsSheet, Recommendations(report)),
+            (ManualSheet, Manual(report.ManualMatching)),
         };
         if (report.Agenda is { } agenda)
         {
@@ -124,6 +126,9 @@ internal static partial class WorkbookWriter
         Row(table, "强匹配阈值", s.StrongThreshold);
         Row(table, "有强匹配的需求数", s.DemandsWithStrongMatch);
         Row(table, "有强匹配的需求占比", Share(s.DemandsWithStrongMatch, s.Demands));
+        Row(table, "需人工匹配的需求数", report.ManualMatching.DemandCount);
+        Row(table, "需人工匹配的成果数", report.ManualMatching.AchievementCount);
+        Row(table, "有强匹配的成果占比", Share(s.Achievements - report.ManualMatching.AchievementCount, s.Achievements));
         // A report read back from a bounded report.json counts the whole event, not the rows it kept.
         Row(table, "校企配对数", report.Cuts?.Pairs ?? report.Pairs.Count);
         if (report.Agenda is { } agenda)
@@ -183,6 +188,23 @@ internal static partial class WorkbookWriter
                 Row(table, d.Id, d.Title, d.Organization, rec.Rank, rec.Achievement.Id, rec.Achievement.Title, rec.Achievement.Organization,
                     rec.Score, rec.Strength, string.Join("; ", rec.Explanation.MatchedTerms), contributions);
             }
+        }
+
+        return table;
+    }
+
+    private static DataTable Manual(ManualMatching manual)
+    {
+        var table = Table(("类别", typeof(string)), ("编号", typeof(string)), ("名称", typeof(string)), ("单位", typeof(string)),
+            ("最接近的编号", typeof(string)), ("最接近的名称", typeof(string)), ("最高强度", typeof(double)));
+        foreach (var u in manual.Demands)
+        {
+            Row(table, "需求", u.Id, u.Title, u.Organization, u.BestId, u.BestTitle, u.BestStrength);
+        }
+
+        foreach (var u in manual.Achievements)
+        {
+            Row(table, "成果", u.Id, u.Title, u.Organization, u.BestId, u.BestTitle, u.BestStrength);
         }
 
         return table;

@@ -28,8 +28,8 @@ public sealed class HostileTextTests
 
     private static readonly string[] OutputFiles =
     [
-        "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "agenda_by_slot.csv", "agenda_by_organization.csv",
-        "report.html", "report.xlsx", "report.json",
+        "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "agenda_by_slot.csv",
+        "agenda_by_organization.csv", "report.html", "report.xlsx", "report.json",
     ];
 
     [Test]

@@ -44,7 +44,9 @@ public sealed partial class MatchCrashTests
         var next = Outputs(reference);
         Assert.That(next.Keys, Is.EquivalentTo(previous.Keys));
         var differing = next.Keys.Count(name => !next[name].AsSpan().SequenceEqual(previous[name]));
-        Assert.That(differing, Is.GreaterThanOrEqualTo(next.Count - 2), "the two sets must differ for a mix to show");
+        // Pairs, agenda and the needs-manual-matching list rest on strong matches only, which top 5 and top 10 share; the
+        // match tables, run and report differ, and a mix of those would show.
+        Assert.That(differing, Is.GreaterThanOrEqualTo(next.Count - 5), "the two sets must differ for a mix to show");
 
         var random = new Random(20261129);
         var early = TimeSpan.FromSeconds(0.3 + (1.2 * random.NextDouble()));

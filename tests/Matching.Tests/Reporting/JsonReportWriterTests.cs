@@ -24,7 +24,7 @@ public sealed class JsonReportWriterTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "title", "summary", "pairs", "demands", "agenda", "method" }));
+            Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "title", "summary", "pairs", "demands", "agenda", "manualMatching", "method" }));
             Assert.That(root.GetProperty("summary").GetProperty("demandsWithStrongMatch").GetInt32(), Is.EqualTo(2));
             Assert.That(root.GetProperty("demands")[1].GetProperty("demand").GetProperty("title").GetString(), Is.EqualTo("沖壓件表面缺陷自動檢測"));
             Assert.That(text, Does.StartWith("{\n  \"title\": \"2025年长三角政产学研对接会\",\n"));

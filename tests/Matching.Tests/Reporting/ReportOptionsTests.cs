@@ -213,7 +213,7 @@ public sealed partial class ReportOptionsTests
         var workbook = File.ReadAllBytes(Path.Combine(WriteReport(Large(), new ReportOptions()), EventOutputWriter.WorkbookFile));
         using var stream = new MemoryStream(workbook);
 
-        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "会议日程", "单位日程" }));
+        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "会议日程", "单位日程" }));
     }
 
     [Test]

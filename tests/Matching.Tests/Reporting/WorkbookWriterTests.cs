@@ -24,7 +24,7 @@ public sealed class WorkbookWriterTests
     {
         using var stream = new MemoryStream(Write(SampleReport.Build()));
 
-        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "会议日程", "单位日程" }));
+        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "会议日程", "单位日程" }));
     }
 
     [Test]
@@ -35,7 +35,7 @@ public sealed class WorkbookWriterTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细" }));
+            Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配" }));
             Assert.That(Rows(workbook, "摘要").Last()["值"], Is.EqualTo("未安排"));
         }
     }
