@@ -166,6 +166,13 @@ dev_line() {
   echo " $(cmd_of "$id") |"
 }
 
+calibration_line() { # ID KEY LABEL
+  local id=$1 f=$work/rows/$1.json
+  [[ -s $f ]] && jq -e ".$2" "$f" >/dev/null 2>&1 || return 0
+  jq -r --arg name "${row_name[$id]}" --arg label "$3" --arg key "$2" 'def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; .[$key] as $c |
+    "| \($name) | \($label) | \($c.Pairs) | \($c.BrierScore|f0) | \($c.StrongPrecision|f0) | \($c.StrongRecall|f0) | \($c.AnswerlessLists) | \($c.AnswerlessStrong|f0) |"' "$f"
+}
+
 machine() {
   local cpu mem
   cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)
@@ -243,6 +250,29 @@ write_table() {
       echo "| demands | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | command |"
       echo "|---|---|---|---|---|---|---|---|"
       for id in "${dev_rows[@]}"; do dev_line "$id"; done
+    fi
+    if ((${#dev_rows[@]})); then
+      echo
+      echo "## Strength: is a strong match a real match?"
+      echo
+      echo "Strength is the probability that a recommendation is a useful match, from the model's calibration (fitted by"
+      echo "\`train\` on out-of-fold lists: each list's top 10, and the same list with its answers removed). Checked here on"
+      echo "the held-out dev lists the same way: Brier score of the top 10 (lower is better), precision and recall of"
+      echo "strong matches (p ≥ 0.5) among the top 10, and — the case of a catalogue that holds no answer — the share of lists"
+      echo "whose answers were removed that still show a strong match (lower is better)."
+      echo
+      echo "| demands | ranking | pairs | Brier | strong precision | strong recall | answer-removed lists | with a strong match |"
+      echo "|---|---|---|---|---|---|---|---|"
+      for id in "${dev_rows[@]}"; do calibration_line "$id" calibration reranked; calibration_line "$id" bm25_calibration "BM25 (\`--model none\`)"; done
+      local first=${dev_rows[0]}
+      if [[ -s $work/rows/$first.json ]] && jq -e '.calibration' "$work/rows/$first.json" >/dev/null 2>&1; then
+        echo
+        echo "Reliability on ${row_name[$first]} (reranked; top 10 of every list and of every answer-removed list):"
+        echo
+        echo "| predicted | pairs | mean predicted | observed |"
+        echo "|---|---|---|---|"
+        jq -r '.calibration.Reliability[] | select(.Pairs > 0) | "| \(.Low)–\(.High) | \(.Pairs) | \(.MeanPredicted) | \(.Observed) |"' "$work/rows/$first.json"
+      fi
     fi
     echo
     echo "## Time per row"
