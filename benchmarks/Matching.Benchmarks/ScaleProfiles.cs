@@ -39,6 +39,8 @@ internal static class ScaleProfiles
         Console.WriteLine($"per profile: words {Mean(p => p.Words.Length):F0}, terms {Mean(p => p.Terms.Length):F0}, title words {Mean(p => p.TitleWords.Length):F0}, " +
             $"keyword words {Mean(p => p.KeywordWords.Length):F0}, chars {Mean(p => p.Chars.Length):F0}, bigrams {Mean(p => p.Bigrams.Length):F0}, " +
             $"text {Mean(p => p.Text.Length):F0} chars, keywords {Mean(p => p.Keywords.Length):F1} ({Mean(p => p.Keywords.Sum(k => k.Length)):F0} chars, {Mean(p => p.KeywordBigrams.Sum(k => k.Length)):F0} bigrams)");
+        Console.WriteLine($"order and specs per profile: short text {Mean(p => p.ShortText.Length):F0} chars, title bigrams {Mean(p => p.TitleBigrams.Length):F0}, " +
+            $"word pairs {Mean(p => p.WordPairs.Length):F0}, specs {Mean(p => p.Specs.Length):F1}, lead {Mean(p => p.LeadLetters):F0} letters (no copy)");
         cpu = Process.GetCurrentProcess().TotalProcessorTime;
         wall.Restart();
         var pipelined = new ProfileBuilder(new TermDictionary()).BuildAll(records, a => a.Id, builder.Analyze);

@@ -114,8 +114,8 @@ public sealed class EventOutputsTests
             Assert.That(card, Does.Contain("<span class=\"rank\">#1</span><span class=\"rec-title\">一种高镍三元正极材料的表面包覆与体相掺杂协同改性技术</span><span class=\"org\">中南大学</span>"));
             Assert.That(pair[0], Is.EqualTo("1"));
             Assert.That(Section("pairs"), Does.Contain($"<tr><td class=\"n\">1</td><td>{pair[1]}</td><td>{pair[2]}</td><td class=\"n\">{Score(pair[3])}</td>"));
-            Assert.That((meeting[0], meeting[1]), Is.EqualTo(("1", "1")));
-            Assert.That(Section("agenda"), Does.Contain($"<td class=\"n\">第 1 轮 Slot 1</td><td class=\"n\">1</td><td>{meeting[2]}</td><td>{meeting[3]}</td><td class=\"n\">{Score(meeting[4])}</td>"));
+            Assert.That(meeting[1], Is.EqualTo("1"), "the first meeting of the earliest slot used is at table 1");
+            Assert.That(Section("agenda"), Does.Contain($"<td class=\"n\">第 {meeting[0]} 轮 Slot {meeting[0]}</td><td class=\"n\">1</td><td>{meeting[2]}</td><td>{meeting[3]}</td><td class=\"n\">{Score(meeting[4])}</td>"));
         }
     }
 

@@ -9,7 +9,7 @@ namespace Matching.Features;
 public static class PairFeatures
 {
     /// <summary>Bump when any feature's definition changes (also changes <see cref="Hash"/>).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Feature names, in the order of the feature vector.</summary>
     public static readonly IReadOnlyList<string> Names =
@@ -39,6 +39,12 @@ public static class PairFeatures
         "domain_fit",                // field ↔ industry: 1 same, 0.5 related, 0 unrelated, −1 unknown
         "same_region",               // 1 same province, 0 different, −1 unknown
         "maturity_fit",              // achievement TRL − required TRL; −10 unknown
+        "char_lcs_ratio",            // LCS of the demand's short text and the achievement's lead / the shorter (−1: either empty)
+        "char_edit_distance",        // Levenshtein of the two short texts / the longer (−1: either over 128 letters, or both empty)
+        "word_pair_overlap",         // share of the demand's adjacent word pairs adjacent in the achievement too (−1: none)
+        "title_bigram_jaccard",      // char-bigram Jaccard of the two titles (−1: either has no title)
+        "spec_met",                  // demand specs (容量保持率≥90%) met by an achievement spec (−1: the demand states none)
+        "spec_conflict",             // demand specs a comparable achievement spec violates (−1: the demand states none)
     ];
 
     /// <summary>Number of features.</summary>
@@ -109,15 +115,22 @@ internal sealed class PairFeatureExtractor
         }
 
         var marks = QueryMarks.Rent(query.Profile, _terms.Count);
+        var pattern = CharPattern.Rent();
         try
         {
+            if (demandIsQuery)
+            {
+                pattern.Load(query.Profile.ShortText);
+            }
+
             for (var i = 0; i < candidates.Count; i++)
             {
-                ComputeRow(marks, query, candidates[i], demandIsQuery, i + 1, output.Slice(i * n, n));
+                ComputeRow(marks, pattern, query, candidates[i], demandIsQuery, i + 1, output.Slice(i * n, n));
             }
         }
         finally
         {
+            pattern.Return();
             marks.Return(query.Profile);
         }
 
@@ -165,7 +178,7 @@ internal sealed class PairFeatureExtractor
     /// <summary>One pair, by probing the query's marks with each of the candidate's arrays: a predictable loop
     /// per array instead of a merge whose every step is a coin-flip branch. Sums run over matched terms in
     /// term-id order, exactly as <see cref="ComputeRowReference"/> adds them, so the floats are identical.</summary>
-    private void ComputeRow(QueryMarks marks, PreparedProfile query, PreparedProfile candidate, bool demandIsQuery, int stamp, Span<float> f)
+    private void ComputeRow(QueryMarks marks, CharPattern pattern, PreparedProfile query, PreparedProfile candidate, bool demandIsQuery, int stamp, Span<float> f)
     {
         var q = query.Profile;
         var c = candidate.Profile;
@@ -272,6 +285,46 @@ internal sealed class PairFeatureExtractor
         f[14] = Sets.Jaccard(sharedBigrams, d.Bigrams.Length, a.Bigrams.Length);
         f[15] = demandIsQuery ? maxUnmatchedQuery : maxUnmatchedCandidate;
         Metadata(d, a, f);
+        if (!demandIsQuery)
+        {
+            pattern.Load(d.ShortText);
+        }
+
+        OrderAndSpecs(pattern, d, a, f);
+    }
+
+    /// <summary>Columns 25–30 with the demand's short text loaded in <paramref name="pattern"/>: bit-parallel LCS over
+    /// the achievement's lead in place (chars outside the pattern are no-ops, so no filtered copy is needed) and
+    /// Myers' edit distance; sorted-array merges for word pairs and title bigrams.</summary>
+    private static void OrderAndSpecs(CharPattern pattern, RecordProfile d, RecordProfile a, Span<float> f)
+    {
+        var m = d.ShortText.Length;
+        if (m == 0 || a.LeadLetters == 0)
+        {
+            f[25] = PairFeatures.Unknown;
+        }
+        else
+        {
+            var inTitle = a.LeadEnd <= a.TitleLength;
+            var lcs = pattern.LongestCommonSubsequence(
+                a.Text.AsSpan(0, inTitle ? a.LeadEnd : a.TitleLength),
+                inTitle ? [] : a.Text.AsSpan(a.BodyStart, a.LeadEnd - a.BodyStart));
+            f[25] = (float)lcs / Math.Min(m, a.LeadLetters);
+        }
+
+        var longer = Math.Max(m, a.ShortText.Length);
+        f[26] = !d.ShortTextComplete || !a.ShortTextComplete || longer == 0
+            ? PairFeatures.Unknown
+            : (float)pattern.EditDistance(a.ShortText) / longer;
+        TextFeatures(d, a, Sets.IntersectCount(d.WordPairs, a.WordPairs), Sets.IntersectCount(d.TitleBigrams, a.TitleBigrams), f);
+    }
+
+    /// <summary>Columns 27–30 from the shared counts: the same arithmetic for both implementations.</summary>
+    private static void TextFeatures(RecordProfile d, RecordProfile a, int sharedPairs, int sharedTitleBigrams, Span<float> f)
+    {
+        f[27] = d.WordPairs.Length == 0 ? PairFeatures.Unknown : (float)sharedPairs / d.WordPairs.Length;
+        f[28] = !d.HasTitle || !a.HasTitle ? PairFeatures.Unknown : Sets.Jaccard(sharedTitleBigrams, d.TitleBigrams.Length, a.TitleBigrams.Length);
+        (f[29], f[30]) = NumericSpecs.Compare(d.Specs, a.Specs);
     }
 
     private static int CountMarked(int[] ids, int[] termTf)
@@ -324,8 +377,8 @@ internal sealed class PairFeatureExtractor
     }
 
     /// <summary>The straightforward merge-based definition of one (demand, achievement) row, columns 0–1 and
-    /// 4–24 (the list columns 2–3 are set by <see cref="Compute"/>). Kept as the reference the fast path is
-    /// tested against.</summary>
+    /// 4–30 (the list columns 2–3 are set by <see cref="Compute"/>). Kept as the reference the fast path is
+    /// tested against; the order-aware columns by dynamic programming over freshly filtered text.</summary>
     internal void ComputeRowReference(PreparedProfile demand, PreparedProfile achievement, Span<float> f)
     {
         var d = demand.Profile;
@@ -351,6 +404,37 @@ internal sealed class PairFeatureExtractor
         f[15] = maxUnmatched;
 
         Metadata(d, a, f);
+
+        var demandShort = ShortTextReference(d);
+        var achievementShort = ShortTextReference(a);
+        var lead = CharSequences.LettersAndDigits(a.Text.AsSpan(0, a.TitleLength)) + CharSequences.LettersAndDigits(a.Text.AsSpan(a.BodyStart));
+        lead = lead[..Math.Min(lead.Length, ProfileBuilder.LeadLength)];
+        var demandCut = demandShort[..Math.Min(demandShort.Length, CharPattern.MaxLength)];
+        f[25] = demandCut.Length == 0 || lead.Length == 0
+            ? PairFeatures.Unknown
+            : (float)CharSequences.LongestCommonSubsequence(demandCut, lead) / Math.Min(demandCut.Length, lead.Length);
+        var longer = Math.Max(demandShort.Length, achievementShort.Length);
+        f[26] = demandShort.Length > CharPattern.MaxLength || achievementShort.Length > CharPattern.MaxLength || longer == 0
+            ? PairFeatures.Unknown
+            : (float)CharSequences.EditDistance(demandShort, achievementShort) / longer;
+        var titleBigrams = TitleBigramsReference(d);
+        TextFeatures(
+            d, a, d.WordPairs.Intersect(a.WordPairs).Count(),
+            titleBigrams.Count(TitleBigramsReference(a).Contains), f);
+    }
+
+    /// <summary>The uncut short text: letters/digits of the title, else of the keywords, else of the body.</summary>
+    private static string ShortTextReference(RecordProfile r)
+    {
+        var title = CharSequences.LettersAndDigits(r.Text.AsSpan(0, r.TitleLength));
+        var keywords = CharSequences.LettersAndDigits(string.Concat(r.Keywords));
+        return title.Length > 0 ? title : keywords.Length > 0 ? keywords : CharSequences.LettersAndDigits(r.Text.AsSpan(r.BodyStart));
+    }
+
+    private static HashSet<int> TitleBigramsReference(RecordProfile r)
+    {
+        var title = r.Text[..r.TitleLength];
+        return [.. title.Zip(title.Skip(1)).Where(p => char.IsLetterOrDigit(p.First) && char.IsLetterOrDigit(p.Second)).Select(p => (p.First << 16) | p.Second)];
     }
 
     /// <summary>BM25 of the query's words against the document's terms (words and sub-words), plus the idf mass

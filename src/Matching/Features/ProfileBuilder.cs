@@ -3,9 +3,11 @@ using Matching.Text;
 namespace Matching.Features;
 
 /// <summary>A record normalised and segmented, before term ids are assigned.</summary>
+/// <remarks><see cref="Text"/> is the title, a space, the keywords joined by ；, a space, and the body: the title is
+/// Text[0..TitleLength] and the body Text[BodyStart..]. Token offsets point into each field's own text.</remarks>
 internal sealed record AnalyzedRecord(
     List<SegToken> Title, List<SegToken> Keywords, List<SegToken> Body, string[] KeywordStrings, string Text,
-    string Domain, string Region, int Maturity);
+    string Domain, string Region, int Maturity, int TitleLength, int BodyStart, NumericSpec[] Specs, bool IsDemand);
 
 /// <summary>Builds <see cref="RecordProfile"/>s with one shared <see cref="TermDictionary"/>. Thread-safe.</summary>
 internal sealed class ProfileBuilder
@@ -14,6 +16,9 @@ internal sealed class ProfileBuilder
     [
         "不", "无", "未", "非", "没", "没有", "不能", "无法", "不是", "不会", "不要", "不可", "不可以", "否", "别", "不用", "不了", "难以", "未能",
     ];
+
+    /// <summary>The lead of a record (title, then the start of the body) holds at most this many letters/digits.</summary>
+    public const int LeadLength = 512;
 
     private readonly TextNormalizer _normalizer;
     private readonly ChineseSegmenter _segmenter;
@@ -81,21 +86,23 @@ internal sealed class ProfileBuilder
         return profiles;
     }
 
-    public AnalyzedRecord Analyze(Achievement a) => Analyze(a.Title, a.Abstract, a.Keywords, a.Field, a.Region, a.Maturity);
+    public AnalyzedRecord Analyze(Achievement a) => Analyze(a.Title, a.Abstract, a.Keywords, a.Field, a.Region, a.Maturity, isDemand: false);
 
-    public AnalyzedRecord Analyze(Demand d) => Analyze(d.Title, d.Description, d.Keywords, d.Industry, d.Region, d.RequiredMaturity);
+    public AnalyzedRecord Analyze(Demand d) => Analyze(d.Title, d.Description, d.Keywords, d.Industry, d.Region, d.RequiredMaturity, isDemand: true);
 
     /// <summary>The thread-safe half: normalise and segment. No term ids yet.</summary>
-    public AnalyzedRecord Analyze(string title, string body, IReadOnlyList<string> keywords, string domain, string region, string maturity)
+    public AnalyzedRecord Analyze(string title, string body, IReadOnlyList<string> keywords, string domain, string region, string maturity, bool isDemand)
     {
         var titleText = _normalizer.Normalize(title);
         var bodyText = _normalizer.Normalize(body);
         var normalizedKeywords = keywords.Select(k => _normalizer.Normalize(k).Trim()).Where(k => k.Length > 0).Distinct().ToArray();
         var keywordText = string.Join("；", normalizedKeywords);
+        var text = string.Concat(titleText, " ", keywordText, " ", bodyText);
         return new AnalyzedRecord(
             Segment(titleText), Segment(keywordText), Segment(bodyText),
-            normalizedKeywords, string.Concat(titleText, " ", keywordText, " ", bodyText),
-            _normalizer.Normalize(domain).Trim(), Metadata.Region(region), Metadata.MaturityLevel(maturity));
+            normalizedKeywords, text,
+            _normalizer.Normalize(domain).Trim(), Metadata.Region(region), Metadata.MaturityLevel(maturity),
+            titleText.Length, titleText.Length + keywordText.Length + 2, NumericSpecs.Extract(text), isDemand);
     }
 
     private List<SegToken> Segment(string text) => _segmenter.Segment(text, SegmentMode.Search);
@@ -110,11 +117,14 @@ internal sealed class ProfileBuilder
         var keywordWords = new HashSet<int>();
         var numbers = new HashSet<int>();
         var latin = new HashSet<int>();
+        var wordPairs = new HashSet<int>();
         var negated = false;
         var length = 0;
 
-        void Add(List<SegToken> tokens, HashSet<int>? fieldWords)
+        void Add(List<SegToken> tokens, HashSet<int>? fieldWords, int fieldStart)
         {
+            var previous = -1;
+            var previousEnd = 0;
             foreach (var token in tokens)
             {
                 var isWord = token.PositionIncrement > 0;
@@ -137,6 +147,13 @@ internal sealed class ProfileBuilder
 
                 wordCounts[id] = wordCounts.GetValueOrDefault(id) + 1;
                 fieldWords?.Add(id);
+                if (previous >= 0 && !HasPunctuation(record.Text.AsSpan(fieldStart + previousEnd, token.Start - previousEnd)))
+                {
+                    wordPairs.Add(WordPair(previous, id));
+                }
+
+                previous = id;
+                previousEnd = token.End;
                 length++;
                 if (char.IsDigit(token.Term[0]))
                 {
@@ -149,9 +166,9 @@ internal sealed class ProfileBuilder
             }
         }
 
-        Add(record.Title, titleWords);
-        Add(record.Keywords, keywordWords);
-        Add(record.Body, null);
+        Add(record.Title, titleWords, 0);
+        Add(record.Keywords, keywordWords, record.TitleLength + 1);
+        Add(record.Body, null, record.BodyStart);
 
         var allText = record.Text;
         var chars = new HashSet<int>();
@@ -173,6 +190,15 @@ internal sealed class ProfileBuilder
 
         var (words, counts) = Sorted(wordCounts);
         var (terms, tfs) = Sorted(termCounts);
+        var title = allText.AsSpan(0, record.TitleLength);
+        var (shortText, shortComplete) = ShortTextOf(allText, record.TitleLength, record.BodyStart);
+        if (!record.IsDemand && !shortComplete)
+        {
+            // An achievement's short text is only compared whole (edit distance); a cut one is never read.
+            shortText = [];
+        }
+
+        var (leadEnd, leadLetters) = LeadOf(allText, record.TitleLength, record.BodyStart);
         return new RecordProfile
         {
             Words = words,
@@ -193,7 +219,104 @@ internal sealed class ProfileBuilder
             Domain = record.Domain,
             Region = record.Region,
             Maturity = record.Maturity,
+            ShortText = shortText,
+            ShortTextComplete = shortComplete,
+            TitleLength = record.TitleLength,
+            BodyStart = record.BodyStart,
+            LeadEnd = leadEnd,
+            LeadLetters = leadLetters,
+            HasTitle = HasLetterOrDigit(title),
+            TitleBigrams = BigramsOf(title.ToString()),
+            WordPairs = [.. wordPairs.Order()],
+            Specs = record.Specs,
         };
+    }
+
+    /// <summary>A pair of adjacent word ids hashed to 32 bits (deterministic; collisions negligible among a record's
+    /// few hundred pairs).</summary>
+    internal static int WordPair(int first, int second)
+    {
+        var h = ((ulong)(uint)first * 0x9E3779B97F4A7C15UL) ^ (uint)second;
+        h *= 0xC2B2AE3D27D4EB4FUL;
+        return (int)(h >> 32);
+    }
+
+    private static bool HasPunctuation(ReadOnlySpan<char> gap)
+    {
+        foreach (var c in gap)
+        {
+            if (c != ' ' && !char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasLetterOrDigit(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The short text: letters/digits of the title, else of the keywords, else of the body; cut at
+    /// <see cref="CharPattern.MaxLength"/>, and whether it was not cut.</summary>
+    internal static (char[] Text, bool Complete) ShortTextOf(string text, int titleLength, int bodyStart)
+    {
+        var title = text.AsSpan(0, titleLength);
+        var keywords = text.AsSpan(titleLength + 1, bodyStart - titleLength - 2);
+        var source = HasLetterOrDigit(title) ? title : HasLetterOrDigit(keywords) ? keywords : text.AsSpan(bodyStart);
+        var letters = new List<char>(Math.Min(source.Length, CharPattern.MaxLength));
+        var complete = true;
+        foreach (var c in source)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                continue;
+            }
+
+            if (letters.Count == CharPattern.MaxLength)
+            {
+                complete = false;
+                break;
+            }
+
+            letters.Add(c);
+        }
+
+        return ([.. letters], complete);
+    }
+
+    /// <summary>Where the lead (the title's letters/digits, then the body's, <see cref="LeadLength"/> at most) ends in
+    /// the text, and how many letters/digits it holds.</summary>
+    private static (int End, int Letters) LeadOf(string text, int titleLength, int bodyStart)
+    {
+        var letters = 0;
+        for (var i = 0; i < titleLength; i++)
+        {
+            if (char.IsLetterOrDigit(text[i]) && ++letters == LeadLength)
+            {
+                return (i + 1, letters);
+            }
+        }
+
+        for (var i = bodyStart; i < text.Length; i++)
+        {
+            if (char.IsLetterOrDigit(text[i]) && ++letters == LeadLength)
+            {
+                return (i + 1, letters);
+            }
+        }
+
+        return (text.Length, letters);
     }
 
     private static int[] BigramsOf(string text)

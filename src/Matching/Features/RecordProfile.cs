@@ -57,4 +57,39 @@ internal sealed class RecordProfile
 
     /// <summary>Maturity level 1–9 (TRL scale), or 0 when not stated or not understood.</summary>
     public required int Maturity { get; init; }
+
+    /// <summary>The letters/digits of the short text — the title, else the keywords, else the body — at most
+    /// <see cref="CharPattern.MaxLength"/> of them. An achievement's is empty when it was cut: only a demand's cut
+    /// short text is read (as the LCS pattern), an achievement's only whole (edit distance).</summary>
+    public required char[] ShortText { get; init; }
+
+    /// <summary>Whether <see cref="ShortText"/> holds the whole of its source (it was not cut).</summary>
+    public required bool ShortTextComplete { get; init; }
+
+    /// <summary>The title is <see cref="Text"/>[0..TitleLength].</summary>
+    public required int TitleLength { get; init; }
+
+    /// <summary>The body is <see cref="Text"/>[BodyStart..].</summary>
+    public required int BodyStart { get; init; }
+
+    /// <summary>The lead (title, then the start of the body: <see cref="ProfileBuilder.LeadLength"/> letters/digits
+    /// at most) ends at <see cref="Text"/>[LeadEnd]: inside the title when LeadEnd ≤ <see cref="TitleLength"/>, else
+    /// inside the body.</summary>
+    public required int LeadEnd { get; init; }
+
+    /// <summary>Letters/digits in the lead.</summary>
+    public required int LeadLetters { get; init; }
+
+    /// <summary>Whether the title has a letter or digit.</summary>
+    public required bool HasTitle { get; init; }
+
+    /// <summary>Distinct adjacent letter/digit pairs of the title, packed like <see cref="Bigrams"/>, sorted.</summary>
+    public required int[] TitleBigrams { get; init; }
+
+    /// <summary>Distinct pairs of adjacent whole words (stop words removed, not across punctuation or fields), each
+    /// hashed to 32 bits, sorted.</summary>
+    public required int[] WordPairs { get; init; }
+
+    /// <summary>Numeric specs (容量保持率≥90%), in text order.</summary>
+    public required NumericSpec[] Specs { get; init; }
 }

@@ -38,6 +38,12 @@ internal static class PairExplainer
         ["domain_fit"] = "领域与行业匹配",
         ["same_region"] = "同省份",
         ["maturity_fit"] = "成熟度差(成果−要求)",
+        ["char_lcs_ratio"] = "字序重合度(最长公共子序列)",
+        ["char_edit_distance"] = "短文本编辑距离",
+        ["word_pair_overlap"] = "相邻词对重合度",
+        ["title_bigram_jaccard"] = "标题双字重合度",
+        ["spec_met"] = "满足的需求指标数",
+        ["spec_conflict"] = "冲突的需求指标数",
     };
 
     /// <summary>The <paramref name="top"/> largest contributions for row <paramref name="index"/> of a list.</summary>
