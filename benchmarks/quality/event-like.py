@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds an event-like training set from the CSL abstracts (Apache-2.0) in Matching's dataset format.
 
-    benchmarks/quality/event-like.py DATA_DIR OUT_DIR [COUNT] [SEED]
+    benchmarks/quality/event-like.py DATA_DIR OUT_DIR [COUNT] [SEED] [KIND]
 
 At an event an enterprise describes its need in a long paragraph wrapped in boilerplate (我公司…, 希望与高校合作…),
 while the answering achievement is an abstract that shares the topic's vocabulary but not its sentences. CSL has
@@ -14,6 +14,10 @@ train nor the dev qrels, so the dev sets stay held out):
 - the achievement is the abstract with those middle sentences removed (so the description shares no sentence with
   it, while the title, like an event demand's title, names the topic in the achievement's own words);
 - every other abstract of the CSL corpus stays in the catalogue unchanged, as distractors.
+
+KIND "title" (default "event") builds title-like queries instead: the demand is only the first clause of the
+abstract's first sentence (at most 40 characters) and the achievement is the abstract without that sentence — a
+stand-in for the paper-title queries of CSL dev, which CSL train lacks.
 
 Writes OUT_DIR/achievements.jsonl (the whole CSL catalogue, the COUNT answers shortened), demands.jsonl and
 judgments.qrels (one relevant achievement per demand). Deterministic for a SEED (default 1); COUNT default 1500.
@@ -46,6 +50,10 @@ def main():
     data, out = sys.argv[1], sys.argv[2]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 1500
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    kind = sys.argv[5] if len(sys.argv) > 5 else "event"
+    if kind not in ("event", "title"):
+        print(f"KIND must be event or title, not {kind}", file=sys.stderr)
+        return 2
     csl = os.path.join(data, "csl")
     used = set()
     for qrels in ("judgments.train.qrels", "judgments.dev.qrels"):
@@ -61,6 +69,12 @@ def main():
     changed, demands, qrels = {}, [], []
     for i, record in enumerate(sorted(chosen, key=lambda r: r["id"])):
         parts = sentences(record["abstract"])
+        demand_id = f"ev{i:05d}" if kind == "event" else f"ti{i:05d}"
+        if kind == "title":
+            demands.append({"id": demand_id, "title": re.split(r"[，,：:；;。]", parts[0])[0][:40]})
+            qrels.append(f"{demand_id} 0 {record['id']} 1")
+            changed[record["id"]] = "".join(parts[1:])
+            continue
         title = re.split(r"[，,：:；;。]", parts[0])[0][:30]
         # One to three consecutive middle sentences, always leaving the achievement at least two.
         take = rng.randint(1, min(3, len(parts) - 3))
@@ -68,7 +82,6 @@ def main():
         middle = set(range(start, start + take))
         description = rng.choice(OPENINGS) + "需要解决以下问题：" + "".join(parts[k] for k in sorted(middle)) + rng.choice(ASKS)
         changed[record["id"]] = "".join(p for k, p in enumerate(parts) if k not in middle)
-        demand_id = f"ev{i:05d}"
         demands.append({"id": demand_id, "title": title, "description": description})
         qrels.append(f"{demand_id} 0 {record['id']} 1")
 
