@@ -28,6 +28,10 @@ internal static class ExitCodes
     /// batch failed on every attempt.</summary>
     public const int ClusterError = 7;
 
+    /// <summary><c>train --require-no-loss</c>: the model would rank below BM25 on a set (cross-validated, or on a
+    /// <c>--dev</c> set); no model was written.</summary>
+    public const int RankerLoss = 8;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -45,10 +45,44 @@ internal sealed class RankingOptions
 
     public InputLimitOptions Limits { get; } = new();
 
-    public RankingOptions()
+    /// <summary>The options; with <paramref name="required"/> false (train, which can take <c>--sets</c> instead),
+    /// the command checks that -a, -d and -j are given itself.</summary>
+    public RankingOptions(bool required = true)
     {
-        Achievements.Required = true;
-        Demands.Required = true;
+        Achievements.Required = required;
+        Demands.Required = required;
+        Judgments.Required = required;
+    }
+
+    /// <summary>The options naming one data set's files and lists, which a sets file replaces.</summary>
+    public IEnumerable<Option> SetOptions => [Achievements, Demands, Judgments, Candidates, JudgedOnly, ExcludeSelf];
+
+    public ReadOptions ReadOptions(ParseResult parse) =>
+        Limits.ReadOptions(parse, parse.GetValue(Encoding), parse.GetValue(Sheet), parse.GetValue(OnBadRow)!);
+
+    /// <summary>Reads the sets a sets file names, with this command's read options and --depth as the default depth.</summary>
+    public IReadOnlyList<TrainingSet> ReadSets(ParseResult parse, CommandHost host, IReadOnlyList<TrainingSetSpec> specs)
+    {
+        var readOptions = ReadOptions(parse);
+        var sets = new List<TrainingSet>();
+        foreach (var spec in specs)
+        {
+            var judgments = spec.Judgments.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? OutcomeReader.Read(spec.Judgments)
+                : JudgmentReader.Read(spec.Judgments);
+            sets.Add(new TrainingSet(spec.Name, new RankingData
+            {
+                Achievements = host.ReadAchievements(spec.Achievements, readOptions),
+                Demands = host.ReadDemands(spec.Demands, readOptions),
+                Judgments = judgments,
+                Candidates = spec.Candidates is null ? null : RunReader.Read(spec.Candidates),
+                Depth = spec.Depth ?? parse.GetValue(Depth),
+                JudgedOnly = spec.JudgedOnly,
+                ExcludeSelfPrefix = spec.ExcludeSelf,
+            }, spec.Weight));
+        }
+
+        return sets;
     }
 
     public void AddTo(Command command)
@@ -63,7 +97,7 @@ internal sealed class RankingOptions
 
     public RankingData Read(ParseResult parse, CommandHost host)
     {
-        var readOptions = Limits.ReadOptions(parse, parse.GetValue(Encoding), parse.GetValue(Sheet), parse.GetValue(OnBadRow)!);
+        var readOptions = ReadOptions(parse);
         var achievements = host.ReadAchievements(parse.GetValue(Achievements)!, readOptions);
         var demands = host.ReadDemands(parse.GetValue(Demands)!, readOptions);
         var judgmentsPath = parse.GetValue(Judgments)!;

@@ -47,7 +47,7 @@ public sealed class RankingData
     };
 }
 
-/// <summary>The outcome of <see cref="RankerWorkflow.Train"/>.</summary>
+/// <summary>The outcome of <c>RankerWorkflow.Train</c>.</summary>
 /// <param name="Model">The model trained on all demands.</param>
 /// <param name="Path">Where it was written.</param>
 public sealed record TrainingReport(RankerModel Model, string Path);
@@ -109,73 +109,342 @@ public static class RankerWorkflow
     /// <param name="log">Progress, fold sizes and per-fold results (stderr in the CLI); null for none.</param>
     /// <param name="grouping">How demands are kept together in folds: by default, demands that share a relevant
     /// achievement (connected components of the judgment graph) never straddle folds.</param>
-    public static TrainingReport Train(RankingData data, RankerTrainingOptions options, string outPath, int folds = 0, TextWriter? log = null, FoldGrouping grouping = FoldGrouping.Components)
+    public static TrainingReport Train(RankingData data, RankerTrainingOptions options, string outPath, int folds = 0, TextWriter? log = null, FoldGrouping grouping = FoldGrouping.Components) =>
+        Train([new TrainingSet("", data)], options, outPath, new TrainingPlan { Folds = folds, Grouping = grouping }, log, single: true);
+
+    /// <summary>Trains one model on several data sets at once, optionally searching the parameters by grouped
+    /// cross-validation first, and writes it. Each set keeps its own index and corpus statistics (features are computed
+    /// within the set); the ranking groups of all sets are pooled for LambdaRank under ids prefixed with the set's name.
+    /// Folds are drawn within each set (components of that set's judgment graph) and every set's held-out demands are
+    /// scored in every fold.</summary>
+    /// <param name="sets">The data sets; names unique.</param>
+    /// <param name="options">Learner, parameters (the search's starting point: trainer and seed) and seed.</param>
+    /// <param name="outPath">The model zip to write; <c>NAME.json</c> is written beside it.</param>
+    /// <param name="plan">Folds, search grid, ship guard and development sets.</param>
+    /// <param name="log">Progress and per-fold results (stderr in the CLI); null for none.</param>
+    /// <exception cref="RankerLossException">The plan requires no loss and the model ranks below BM25 on a set; nothing
+    /// is written.</exception>
+    public static TrainingReport Train(IReadOnlyList<TrainingSet> sets, RankerTrainingOptions options, string outPath, TrainingPlan plan, TextWriter? log) =>
+        Train(sets, options, outPath, plan, log, single: false);
+
+    private static TrainingReport Train(IReadOnlyList<TrainingSet> sets, RankerTrainingOptions options, string outPath, TrainingPlan plan, TextWriter? log, bool single)
     {
         options.Validate();
-        using var context = Context.Create(data);
-        var demands = context.TrainableDemands();
-        log?.WriteLine($"training on {demands.Count} judged demands ({(data.Candidates is null ? $"BM25 top {data.Depth} + judged" : "given candidate lists")}{(data.JudgedOnly ? ", judged only" : "")})");
-
-        var foldResults = new List<FoldResult>();
-        var calibration = new CalibrationSet();
-        if (folds >= 2)
+        plan.Validate(sets);
+        var contexts = new List<Context>();
+        try
         {
-            var assignment = CrossValidationFolds.Assign([.. demands.Select(d => d.Id)], data.Judgments, folds, options.Seed, grouping);
-            var sizes = Enumerable.Range(0, folds).Select(f => assignment.Count(a => a.Fold == f)).ToArray();
-            var groupCount = CrossValidationFolds.Groups([.. demands.Select(d => d.Id)], data.Judgments, grouping).Length;
-            log?.WriteLine(grouping == FoldGrouping.Components
-                ? $"{folds} folds of demands sharing relevant achievements ({groupCount} groups, seed {options.Seed}): {string.Join(", ", sizes)} demands"
-                : $"{folds} folds of single demands (ungrouped: demands sharing an answer may straddle folds; seed {options.Seed}): {string.Join(", ", sizes)} demands");
-            for (var fold = 0; fold < folds; fold++)
+            foreach (var set in sets)
             {
-                var heldOut = assignment.Where(a => a.Fold == fold).Select(a => demands[a.Demand]).ToList();
-                var training = assignment.Where(a => a.Fold != fold).Select(a => demands[a.Demand]).ToList();
-                var (_, _, trees) = RankerTrainer.Train(training.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)), options);
-                var compiled = CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
-                var (bm25, reranked, _) = context.Score(heldOut, compiled, observe: g => calibration.Add(g, compiled));
-                var result = new FoldResult(fold + 1, bm25, reranked!);
-                foldResults.Add(result);
-                log?.WriteLine($"fold {fold + 1}/{folds}: {Describe(result)}");
+                contexts.Add(Context.Create(set.Data));
+            }
+
+            var trainings = sets.Select((set, i) => new SetState(set, contexts[i], single ? null : set.Name + "/")).ToList();
+            foreach (var state in trainings)
+            {
+                var data = state.Set.Data;
+                log?.WriteLine($"{(single ? "" : $"set {state.Set.Name}: ")}training on {state.Demands.Count} judged demands ({(data.Candidates is null ? $"BM25 top {data.Depth} + judged" : "given candidate lists")}{(data.JudgedOnly ? ", judged only" : "")})");
+                state.Precompute();
+                if (plan.Folds >= 2)
+                {
+                    state.Split(plan.Folds, options.Seed, plan.Grouping, log, single);
+                }
+            }
+
+            ParameterSelection? selection = null;
+            Dictionary<TrainingSet, List<FoldResult>>? folds = null;
+            var calibration = new CalibrationSet();
+            if (plan.Search is { } grid)
+            {
+                (selection, options, folds) = Search(trainings, grid, options, plan.Folds, log);
+                // The chosen point's fold models again, for the strength calibration's out-of-fold lists.
+                CrossValidate(trainings, options, plan.Folds, null, single, foldLines: false, calibration);
+            }
+            else if (plan.Folds >= 2)
+            {
+                folds = CrossValidate(trainings, options, plan.Folds, log, single, calibration: calibration);
+            }
+
+            var (strength, bm25Strength) = Calibrate(calibration, log);
+
+            if (plan.RequireNoLoss && folds is not null)
+            {
+                var losses = trainings
+                    .Select(t => (t.Set.Name, Gain: Round(Gain(t.Set.Data, Mean(folds[t.Set]))), Metric: MetricName(t.Set.Data)))
+                    .Where(x => x.Gain < 0).ToList();
+                if (losses.Count > 0)
+                {
+                    throw new RankerLossException(
+                        $"--require-no-loss: cross-validated, the {(selection is null ? "" : "chosen ")}model ranks below BM25 on " +
+                        string.Join(", ", losses.Select(l => FormattableString.Invariant($"{(single ? "the data" : $"set '{l.Name}'")} ({l.Metric} {l.Gain:+0.0000;-0.0000})"))) +
+                        "; no model written");
+                }
+            }
+
+            var all = trainings.SelectMany(t => t.Keyed(t.Demands)).ToList();
+            var (model, schema, finalTrees) = RankerTrainer.Train(all, options);
+            var compiledFinal = CompiledTreeEnsemble.Compile(finalTrees, PairFeatures.Count);
+            List<SetEvaluation>? dev = null;
+            if (plan.Dev is { Count: > 0 } devSets)
+            {
+                dev = [];
+                foreach (var devSet in devSets)
+                {
+                    using var devContext = Context.Create(devSet.Data);
+                    var (bm25, reranked, _) = devContext.Score(devContext.TrainableDemands(), compiledFinal, threads: 0);
+                    var evaluation = new SetEvaluation(devSet.Name, bm25, reranked!);
+                    dev.Add(evaluation);
+                    log?.WriteLine($"dev {devSet.Name}: BM25 {Describe(bm25)} | reranked {Describe(reranked!)}");
+                }
+
+                var losses = dev.Select((e, i) => (e.Set, Gain: Round(Gain(devSets[i].Data, new FoldResult(0, e.Bm25, e.Reranked))))).Where(x => x.Gain < 0).ToList();
+                if (plan.RequireNoLoss && losses.Count > 0)
+                {
+                    throw new RankerLossException(
+                        "--require-no-loss: the model ranks below BM25 on development set " +
+                        string.Join(", ", losses.Select(l => FormattableString.Invariant($"'{l.Set}' ({l.Gain:+0.0000;-0.0000})"))) + "; no model written");
+                }
+            }
+
+            var importance = RankerTrainer.Importance(finalTrees);
+            var top = importance.Count > 0 && importance[0].Gain > 0 ? importance[0].Gain : 1;
+            var parameters = new SortedDictionary<string, string>(Point(options), StringComparer.Ordinal)
+            {
+                ["seed"] = Invariant(options.Seed),
+                ["folds"] = Invariant(plan.Folds),
+                ["fold_groups"] = plan.Grouping == FoldGrouping.Components ? "components" : "demands",
+            };
+            if (single)
+            {
+                var data = sets[0].Data;
+                parameters["depth"] = Invariant(data.Depth);
+                parameters["candidates"] = data.Candidates is null ? "bm25+judged" : "given";
+                parameters["judged_only"] = data.JudgedOnly ? "true" : "false";
+            }
+            else
+            {
+                parameters["sets"] = string.Join(",", sets.Select(s => s.Name));
+            }
+
+            if (selection is not null)
+            {
+                parameters["search"] = "grid";
+            }
+
+            var setResults = trainings.Select(t =>
+            {
+                var setFolds = folds?[t.Set] ?? [];
+                var groups = t.Demands.Select(t.TrainingGroup).ToList();
+                return new SetTraining(t.Set.Name, t.Set.Weight, ListParameters(t.Set.Data), DataHash(t.Set.Data),
+                    groups.Count(g => g.Count > 0), groups.Sum(g => g.Count), setFolds, setFolds.Count == 0 ? null : Mean(setFolds));
+            }).ToList();
+            var metadata = new RankerMetadata
+            {
+                FeatureHash = PairFeatures.Hash,
+                FeatureNames = PairFeatures.Names,
+                AnalyzerVersion = MatchingAnalyzer.VersionOf(AnalyzerKind.Jieba),
+                Trainer = options.Trainer == RankerTrainerKind.FastTree ? "fasttree" : "lightgbm",
+                Parameters = parameters,
+                TrainingDataHash = single ? setResults[0].DataHash : CombinedHash(setResults),
+                TrainingGroups = setResults.Sum(s => s.Groups),
+                TrainingRows = setResults.Sum(s => s.Rows),
+                Folds = single ? setResults[0].Folds : [],
+                Mean = single ? setResults[0].Mean : null,
+                Importance = [.. importance.Select(x => new FeatureGain(x.Feature, Math.Round(x.Gain / top, 6)))],
+                Sets = single ? null : setResults,
+                Selection = selection,
+                Dev = dev,
+                Strength = strength,
+                Bm25Strength = bm25Strength,
+            };
+
+            RankerModel.Save(outPath, model, schema, metadata);
+            var loaded = RankerModel.Load(outPath);
+            return new TrainingReport(loaded, Path.GetFullPath(outPath));
+        }
+        finally
+        {
+            foreach (var context in contexts)
+            {
+                context.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The selection rule, as recorded in the metadata and printed by <c>train --search</c>.</summary>
+    public static string SelectionRule =>
+        "each point is cross-validated on every set (judged-only sets: MRR; others: MRR@10, mean over folds); its score is " +
+        "the weighted mean over sets of reranked - BM25; among the points never below BM25 on any set the highest score wins; " +
+        "when no point is, the highest score overall (and --require-no-loss refuses it); ties go to the earlier point in grid order";
+
+    private static (ParameterSelection Selection, RankerTrainingOptions Chosen, Dictionary<TrainingSet, List<FoldResult>> Folds) Search(
+        List<SetState> trainings, ParameterGrid grid, RankerTrainingOptions options, int folds, TextWriter? log)
+    {
+        var candidates = grid.Points(options);
+        var points = new List<GridPoint>();
+        var results = new List<Dictionary<TrainingSet, List<FoldResult>>>();
+        var totalWeight = trainings.Sum(t => t.Set.Weight);
+        log?.WriteLine($"search: {candidates.Count} grid points x {folds} folds");
+        for (var p = 0; p < candidates.Count; p++)
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var cv = CrossValidate(trainings, candidates[p], folds, log, single: false, foldLines: false);
+            var gains = trainings.Select(t =>
+            {
+                var mean = Mean(cv[t.Set]);
+                return new SetGain(t.Set.Name, MetricName(t.Set.Data), Round(Primary(t.Set.Data, mean.Bm25)), Round(Primary(t.Set.Data, mean.Reranked)),
+                    Round(Gain(t.Set.Data, mean)), [.. cv[t.Set].Select(f => Round(Gain(t.Set.Data, f)))]);
+            }).ToList();
+            var macro = Round(trainings.Select((t, i) => t.Set.Weight * gains[i].Gain).Sum() / totalWeight);
+            var point = new GridPoint(p + 1, Point(candidates[p]), gains, macro, gains.All(g => g.Gain >= 0));
+            points.Add(point);
+            results.Add(cv);
+            log?.WriteLine(FormattableString.Invariant(
+                $"point {p + 1}/{candidates.Count} {Describe(point.Parameters)}: {string.Join(", ", gains.Select(g => $"{g.Set} {g.Gain:+0.0000;-0.0000}"))}; macro {macro:+0.0000;-0.0000}{(point.NeverBelowBm25 ? "" : " (below BM25 on a set)")} ({started.Elapsed.TotalSeconds:0} s)"));
+        }
+
+        var safe = points.Any(p => p.NeverBelowBm25);
+        var chosen = points.Where(p => !safe || p.NeverBelowBm25).OrderByDescending(p => p.MacroGain).ThenBy(p => p.Point).First();
+        log?.WriteLine($"search: chose point {chosen.Point} ({Describe(chosen.Parameters)}){(safe ? "" : "; no point is at least BM25 on every set")}");
+        return (new ParameterSelection(SelectionRule, points, chosen.Point, safe), candidates[chosen.Point - 1], results[chosen.Point - 1]);
+    }
+
+    private static Dictionary<TrainingSet, List<FoldResult>> CrossValidate(
+        List<SetState> trainings, RankerTrainingOptions options, int folds, TextWriter? log, bool single, bool foldLines = true, CalibrationSet? calibration = null)
+    {
+        var results = trainings.ToDictionary(t => t.Set, _ => new List<FoldResult>());
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var training = trainings.SelectMany(t => t.Keyed(t.Outside(fold))).ToList();
+            CompiledTreeEnsemble? compiled;
+            try
+            {
+                var (_, _, trees) = RankerTrainer.Train(training, options);
+                compiled = CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
+            }
+            catch (NoSplitException e)
+            {
+                // A model without a split scores every candidate alike, and ties keep the BM25 order: it is BM25.
+                log?.WriteLine($"fold {fold + 1}/{folds}: {e.Message}; scored as the BM25 order");
+                compiled = null;
+            }
+
+            foreach (var t in trainings)
+            {
+                var (bm25, reranked) = t.ScoreHeldOut(fold, compiled, compiled is null ? null : calibration);
+                var result = new FoldResult(fold + 1, bm25, reranked);
+                results[t.Set].Add(result);
+                if (foldLines)
+                {
+                    log?.WriteLine($"fold {fold + 1}/{folds}{(single ? "" : $" {t.Set.Name}")}: {Describe(result)}");
+                }
             }
         }
 
-        var (strength, bm25Strength) = Calibrate(calibration, log);
-        var groups = demands.Select(d => context.Dataset.TrainingGroup(d, data.JudgedOnly)).ToList();
-        var (model, schema, finalTrees) = RankerTrainer.Train(groups, options);
-        var importance = RankerTrainer.Importance(finalTrees);
-        var top = importance.Count > 0 && importance[0].Gain > 0 ? importance[0].Gain : 1;
-        var metadata = new RankerMetadata
-        {
-            FeatureHash = PairFeatures.Hash,
-            FeatureNames = PairFeatures.Names,
-            AnalyzerVersion = MatchingAnalyzer.VersionOf(AnalyzerKind.Jieba),
-            Trainer = options.Trainer == RankerTrainerKind.FastTree ? "fasttree" : "lightgbm",
-            Parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["trees"] = Invariant(options.NumberOfTrees),
-                ["leaves"] = Invariant(options.NumberOfLeaves),
-                ["learning_rate"] = Invariant(options.LearningRate),
-                ["min_examples_per_leaf"] = Invariant(options.MinimumExampleCountPerLeaf),
-                ["seed"] = Invariant(options.Seed),
-                ["depth"] = Invariant(data.Depth),
-                ["candidates"] = data.Candidates is null ? "bm25+judged" : "given",
-                ["judged_only"] = data.JudgedOnly ? "true" : "false",
-                ["folds"] = Invariant(folds),
-                ["fold_groups"] = grouping == FoldGrouping.Components ? "components" : "demands",
-            },
-            TrainingDataHash = DataHash(data),
-            TrainingGroups = groups.Count(g => g.Count > 0),
-            TrainingRows = groups.Sum(g => g.Count),
-            Folds = foldResults,
-            Mean = foldResults.Count == 0 ? null : Mean(foldResults),
-            Importance = [.. importance.Select(x => new FeatureGain(x.Feature, Math.Round(x.Gain / top, 6)))],
-            Strength = strength,
-            Bm25Strength = bm25Strength,
-        };
+        return results;
+    }
 
-        RankerModel.Save(outPath, model, schema, metadata);
-        var loaded = RankerModel.Load(outPath);
-        return new TrainingReport(loaded, Path.GetFullPath(outPath));
+    /// <summary>The metric the search selects by: judged-only MRR, else MRR@10.</summary>
+    private static double Primary(RankingData data, RankingScores scores) => data.JudgedOnly ? scores.Judged!.Mrr : scores.Full!.Mrr10;
+
+    private static string MetricName(RankingData data) => data.JudgedOnly ? "mrr" : "mrr@10";
+
+    private static double Gain(RankingData data, FoldResult result) => Primary(data, result.Reranked) - Primary(data, result.Bm25);
+
+    private static double Round(double value) => Math.Round(value, 6);
+
+    private static SortedDictionary<string, string> Point(RankerTrainingOptions options) => new(StringComparer.Ordinal)
+    {
+        ["trees"] = Invariant(options.NumberOfTrees),
+        ["leaves"] = Invariant(options.NumberOfLeaves),
+        ["learning_rate"] = Invariant(options.LearningRate),
+        ["min_examples_per_leaf"] = Invariant(options.MinimumExampleCountPerLeaf),
+    };
+
+    /// <summary>A grid point's parameters as text (<c>trees 100 leaves 8 min-leaf 20 lr 0.05</c>).</summary>
+    public static string Describe(IReadOnlyDictionary<string, string> point) =>
+        $"trees {point["trees"]} leaves {point["leaves"]} min-leaf {point["min_examples_per_leaf"]} lr {point["learning_rate"]}";
+
+    private static SortedDictionary<string, string> ListParameters(RankingData data)
+    {
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["depth"] = Invariant(data.Depth),
+            ["candidates"] = data.Candidates is null ? "bm25+judged" : "given",
+            ["judged_only"] = data.JudgedOnly ? "true" : "false",
+        };
+        if (data.ExcludeSelfPrefix is { } prefix)
+        {
+            parameters["exclude_self"] = prefix;
+        }
+
+        return parameters;
+    }
+
+    private static string CombinedHash(IEnumerable<SetTraining> sets)
+    {
+        var text = string.Join("\n", sets.Select(s => FormattableString.Invariant($"{s.Name} {s.Weight} {s.DataHash} {string.Join(",", s.Parameters.Select(p => $"{p.Key}={p.Value}"))}")));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>One set during training: its context, judged demands, cached groups and fold split.</summary>
+    private sealed class SetState(TrainingSet set, Context context, string? prefix)
+    {
+        private readonly Dictionary<string, RankingGroup> _training = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, RankingGroup> _evaluation = new(StringComparer.Ordinal);
+        private FoldAssignment[] _assignment = [];
+
+        public TrainingSet Set { get; } = set;
+
+        public List<Demand> Demands { get; } = context.TrainableDemands();
+
+        /// <summary>Computes every demand's training and evaluation group once (features on every core); folds and grid
+        /// points reuse them.</summary>
+        public void Precompute()
+        {
+            var judgedOnly = Set.Data.JudgedOnly;
+            var groups = Demands.AsParallel().AsOrdered().WithDegreeOfParallelism(Environment.ProcessorCount)
+                .Select(d => (d.Id, Training: context.Dataset.TrainingGroup(d, judgedOnly), Evaluation: context.Dataset.EvaluationGroup(d, judgedOnly)))
+                .ToList();
+            foreach (var (id, training, evaluation) in groups)
+            {
+                _training[id] = training;
+                _evaluation[id] = evaluation;
+            }
+        }
+
+        public RankingGroup TrainingGroup(Demand demand) => _training[demand.Id];
+
+        public void Split(int folds, int seed, FoldGrouping grouping, TextWriter? log, bool single)
+        {
+            var ids = Demands.Select(d => d.Id).ToList();
+            _assignment = CrossValidationFolds.Assign(ids, Set.Data.Judgments, folds, seed, grouping);
+            var sizes = Enumerable.Range(0, folds).Select(f => _assignment.Count(a => a.Fold == f)).ToArray();
+            var groupCount = CrossValidationFolds.Groups(ids, Set.Data.Judgments, grouping).Length;
+            var name = single ? "" : $"set {Set.Name}: ";
+            log?.WriteLine(grouping == FoldGrouping.Components
+                ? $"{name}{folds} folds of demands sharing relevant achievements ({groupCount} groups, seed {seed}): {string.Join(", ", sizes)} demands"
+                : $"{name}{folds} folds of single demands (ungrouped: demands sharing an answer may straddle folds; seed {seed}): {string.Join(", ", sizes)} demands");
+        }
+
+        /// <summary>The demands outside a fold, in the order the fold split dealt them (as single-set training always did).</summary>
+        public IEnumerable<Demand> Outside(int fold) => _assignment.Where(a => a.Fold != fold).Select(a => Demands[a.Demand]);
+
+        public IEnumerable<KeyedGroup> Keyed(IEnumerable<Demand> demands) =>
+            demands.Select(d => new KeyedGroup(prefix + d.Id, _training[d.Id], (float)Set.Weight));
+
+        /// <summary>BM25 and the model on the fold's held-out demands (a null model: the BM25 order for both).</summary>
+        public (RankingScores Bm25, RankingScores Reranked) ScoreHeldOut(int fold, CompiledTreeEnsemble? model, CalibrationSet? calibration = null)
+        {
+            var heldOut = _assignment.Where(a => a.Fold == fold).Select(a => _evaluation[Demands[a.Demand].Id]).ToList();
+            if (calibration is not null && model is not null)
+            {
+                heldOut.ForEach(g => calibration.Add(g, model));
+            }
+
+            var (bm25, reranked, _) = context.Score(heldOut, model);
+            return (bm25, reranked ?? bm25);
+        }
     }
 
     /// <summary>Fits the reranked and BM25 strength calibrations on the out-of-fold lists (none without folds).</summary>
@@ -323,6 +592,12 @@ public static class RankerWorkflow
                 groups.ForEach(observe);
             }
 
+            return Score(groups, model);
+        }
+
+        /// <summary>Ranks evaluation groups already built by BM25 and, with a model, by the model, and scores both.</summary>
+        public (RankingScores Bm25, RankingScores? Reranked, List<QueryMatches> Run) Score(List<RankingGroup> groups, CompiledTreeEnsemble? model)
+        {
             var baseline = groups.Select(g => Enumerable.Range(0, g.Count).ToArray()).ToList();
             var reranked = model is null ? null : groups.Select(g => Rerank(g, model)).ToList();
             var run = groups.Select((g, i) =>

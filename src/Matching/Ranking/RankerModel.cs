@@ -60,7 +60,60 @@ public sealed record RankerMetadata
 
     /// <summary>The same for BM25 lists (used when ranking without a model).</summary>
     public StrengthCalibration? Bm25Strength { get; init; }
+
+    /// <summary>The data sets the model was trained on, each with its own cross-validation (null when trained on one
+    /// unnamed set: then <see cref="Folds"/> and <see cref="Mean"/> hold its results).</summary>
+    public IReadOnlyList<SetTraining>? Sets { get; init; }
+
+    /// <summary>The parameter search that chose <see cref="Parameters"/> (null without <c>--search</c>).</summary>
+    public ParameterSelection? Selection { get; init; }
+
+    /// <summary>The final model on held-out development sets (null without <c>--dev</c>).</summary>
+    public IReadOnlyList<SetEvaluation>? Dev { get; init; }
 }
+
+/// <summary>One data set of a multi-set training.</summary>
+/// <param name="Name">The set's name (the prefix of its ranking-group ids).</param>
+/// <param name="Weight">Weight of its rows and of the set in the macro mean.</param>
+/// <param name="Parameters">How its lists were built: depth, candidates, judged_only, exclude_self.</param>
+/// <param name="DataHash">SHA-256 (prefix) of its records, judgments and candidate lists.</param>
+/// <param name="Groups">Its training demands (groups).</param>
+/// <param name="Rows">Its training rows (pairs).</param>
+/// <param name="Folds">Cross-validation per fold: BM25 and reranked on this set's held-out demands.</param>
+/// <param name="Mean">Mean over folds (null without cross-validation).</param>
+public sealed record SetTraining(
+    string Name, double Weight, IReadOnlyDictionary<string, string> Parameters, string DataHash, int Groups, int Rows,
+    IReadOnlyList<FoldResult> Folds, FoldResult? Mean);
+
+/// <summary>How the parameters were chosen: every point of the grid with its cross-validated gain on every set.</summary>
+/// <param name="Rule">The selection rule, in words.</param>
+/// <param name="Points">Every point tried, in grid order.</param>
+/// <param name="Chosen">The 1-based number of the chosen point.</param>
+/// <param name="NoLossPoint">Whether some point was at least BM25 on every set (the chosen one is then such a point).</param>
+public sealed record ParameterSelection(string Rule, IReadOnlyList<GridPoint> Points, int Chosen, bool NoLossPoint);
+
+/// <summary>One point of a parameter grid and its cross-validated results.</summary>
+/// <param name="Point">1-based number in grid order.</param>
+/// <param name="Parameters">trees, leaves, learning_rate, min_examples_per_leaf.</param>
+/// <param name="Sets">Per set: the selection metric of BM25 and the reranker, mean over folds.</param>
+/// <param name="MacroGain">Weighted mean over sets of (reranked − BM25).</param>
+/// <param name="NeverBelowBm25">Whether reranked ≥ BM25 on every set.</param>
+public sealed record GridPoint(int Point, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<SetGain> Sets, double MacroGain, bool NeverBelowBm25);
+
+/// <summary>A set's selection metric for BM25 and the reranker (judged-only sets: MRR; others: MRR@10).</summary>
+/// <param name="Set">The set's name.</param>
+/// <param name="Metric">mrr or mrr@10.</param>
+/// <param name="Bm25">BM25's value (mean over folds).</param>
+/// <param name="Reranked">The reranker's value (mean over folds).</param>
+/// <param name="Gain">Reranked − BM25.</param>
+/// <param name="FoldGains">Reranked − BM25 per fold.</param>
+public sealed record SetGain(string Set, string Metric, double Bm25, double Reranked, double Gain, IReadOnlyList<double> FoldGains);
+
+/// <summary>BM25 and the final model on one held-out set.</summary>
+/// <param name="Set">The set's name.</param>
+/// <param name="Bm25">The BM25 ranking.</param>
+/// <param name="Reranked">The model's ranking of the same lists.</param>
+public sealed record SetEvaluation(string Set, RankingScores Bm25, RankingScores Reranked);
 
 /// <summary>One cross-validation fold.</summary>
 /// <param name="Fold">1-based fold number (0 for the mean).</param>
