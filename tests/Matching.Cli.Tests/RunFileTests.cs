@@ -45,7 +45,9 @@ public sealed class RunFileTests
         var result = Cli.Run(args);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
-        AssertTrecEvalOrderIsTheRankOrder(temp["run.trec"], 600);
+        // 10 a demand; without the reranker, BM25 alone: D043 shares topic words with only 8 achievements
+        // (generic words such as 技术 and bare numbers are no evidence of a match, so they find nothing more).
+        AssertTrecEvalOrderIsTheRankOrder(temp["run.trec"], model == "none" ? 598 : 600);
         // The score written is the key the list is ordered by: the strength demand_matches.csv shows (six decimals
         // there) plus the default soft-preference bonus (same province), not the raw score.
         using var reader = new StreamReader(temp["demand_matches.csv"]);

@@ -318,6 +318,9 @@ public sealed partial class MatchingEngine : IDisposable
         try
         {
             var demands = new RecordSearcher(_demandDirectory, RecordKind.Demands, _options.Analyzer, _options.Retrieval, verifyChecksums);
+            // Generic words are those common to both sides: each side's query terms are weighed against both indexes.
+            achievements.Counterpart = demands;
+            demands.Counterpart = achievements;
             return new Snapshot(achievements, demands);
         }
         catch

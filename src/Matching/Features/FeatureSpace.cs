@@ -34,6 +34,7 @@ internal sealed class FeatureSpace
         var demandProfiles = builder.BuildAll(demands, d => d.Id, builder.Analyze);
         var achievementStats = new CorpusStatistics(achievementProfiles.Select(p => p.Profile));
         var demandStats = new CorpusStatistics(demandProfiles.Select(p => p.Profile));
+        CorpusStatistics.WeighGenericWords(achievementStats, demandStats);
         var extractor = new PairFeatureExtractor(achievementStats, demandStats, builder.Terms);
 
         var a = new Dictionary<string, PreparedProfile>(achievementProfiles.Count, StringComparer.Ordinal);

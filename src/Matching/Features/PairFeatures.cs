@@ -9,7 +9,7 @@ namespace Matching.Features;
 public static class PairFeatures
 {
     /// <summary>Bump when any feature's definition changes (also changes <see cref="Hash"/>).</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Feature names, in the order of the feature vector.</summary>
     public static readonly IReadOnlyList<string> Names =
@@ -67,14 +67,15 @@ internal sealed class PreparedProfile
         WordIdf = new float[profile.Words.Length];
         for (var i = 0; i < WordIdf.Length; i++)
         {
-            WordIdf[i] = otherSide.Idf(profile.Words[i]);
+            WordIdf[i] = otherSide.Idf(profile.Words[i]) * otherSide.Weight(profile.Words[i]);
             IdfSum += WordIdf[i] * profile.WordCounts[i];
         }
     }
 
     public RecordProfile Profile { get; }
 
-    /// <summary>idf of <see cref="RecordProfile.Words"/>[i] among the records this one is matched against.</summary>
+    /// <summary>idf of <see cref="RecordProfile.Words"/>[i] among the records this one is matched against, times its
+    /// generic-word weight (<see cref="CorpusStatistics.Weight"/>).</summary>
     public float[] WordIdf { get; }
 
     /// <summary>Σ idf × count over the words.</summary>

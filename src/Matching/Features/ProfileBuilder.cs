@@ -127,7 +127,7 @@ internal sealed class ProfileBuilder
             var previousEnd = 0;
             foreach (var token in tokens)
             {
-                var isWord = token.PositionIncrement > 0;
+                var isWord = token.PositionIncrement > 0 || ChineseSegmenter.IsQuantity(token.Term);
                 if (isWord && s_negations.Contains(token.Term))
                 {
                     negated = true;
@@ -145,17 +145,28 @@ internal sealed class ProfileBuilder
                     continue;
                 }
 
-                wordCounts[id] = wordCounts.GetValueOrDefault(id) + 1;
-                fieldWords?.Add(id);
-                if (previous >= 0 && !HasPunctuation(record.Text.AsSpan(fieldStart + previousEnd, token.Start - previousEnd)))
+                if (token.PositionIncrement > 0)
                 {
-                    wordPairs.Add(WordPair(previous, id));
+                    length++;
+                    // Adjacent word pairs run over the words as written (a quantity stacked on its number is not one).
+                    if (previous >= 0 && !HasPunctuation(record.Text.AsSpan(fieldStart + previousEnd, token.Start - previousEnd)))
+                    {
+                        wordPairs.Add(WordPair(previous, id));
+                    }
+
+                    previous = id;
+                    previousEnd = token.End;
                 }
 
-                previous = id;
-                previousEnd = token.End;
-                length++;
-                if (char.IsDigit(token.Term[0]))
+                if (!GenericWords.IsBareNumber(token.Term) && (fieldWords is not null || !GenericWords.IsCurated(token.Term)))
+                {
+                    // Bare numbers are no evidence of a match, nor are curated generic words in a description (as in
+                    // retrieval, a title or keyword chose them): neither is a word of the profile.
+                    wordCounts[id] = wordCounts.GetValueOrDefault(id) + 1;
+                    fieldWords?.Add(id);
+                }
+
+                if (char.IsDigit(token.Term[0]) && token.PositionIncrement > 0)
                 {
                     numbers.Add(id);
                 }

@@ -73,6 +73,57 @@ internal sealed class RecordSearcher : IDisposable
 
     public RecordKind Kind { get; }
 
+    /// <summary>The index of the other side (demands for achievements, and the reverse), whose document frequencies
+    /// join this one's in <see cref="GenericWords.CorpusWeight"/>; null: only the curated list and bare numbers count.</summary>
+    /// <remarks>Set once, right after both searchers are opened and before the first query.</remarks>
+    internal RecordSearcher? Counterpart { get; set; }
+
+    private const int TermWeightsLimit = 65_536;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float> _termWeights = new(StringComparer.Ordinal);
+
+    /// <summary>How many records hold <paramref name="term"/> in some text field: the largest field df, so a record
+    /// holding it in several fields counts once (deleted records count until merged away, as in BM25's idf).</summary>
+    internal int DocFreq(string term)
+    {
+        var bytes = new BytesRef(term);
+        var df = 0;
+        foreach (var field in IndexSchema.TextFields)
+        {
+            df = Math.Max(df, _reader.DocFreq(new Term(field, bytes)));
+        }
+
+        return df;
+    }
+
+    /// <summary>How much <paramref name="term"/> counts as evidence of a match in this corpus, in [0, 1]:
+    /// <see cref="GenericWords.CorpusWeight"/> over this index and its counterpart (1 without a counterpart).</summary>
+    /// <param name="term">An analysed term.</param>
+    /// <param name="ownDf">Its document frequency here, when already known.</param>
+    internal float TermWeight(string term, int? ownDf = null)
+    {
+        if (Counterpart is not { } other)
+        {
+            return 1f;
+        }
+
+        if (_termWeights.TryGetValue(term, out var known))
+        {
+            return known;
+        }
+
+        var own = ownDf ?? DocFreq(term);
+        var weight = Kind == RecordKind.Achievements
+            ? GenericWords.CorpusWeight(own, Count, other.DocFreq(term), other.Count)
+            : GenericWords.CorpusWeight(other.DocFreq(term), other.Count, own, Count);
+        if (_termWeights.Count >= TermWeightsLimit)
+        {
+            _termWeights.Clear();
+        }
+
+        _termWeights[term] = weight;
+        return weight;
+    }
+
     public int Count => _reader.NumDocs;
 
     /// <summary>Deleted documents still counted in term statistics (until merged away).</summary>
@@ -89,7 +140,7 @@ internal sealed class RecordSearcher : IDisposable
             return [];
         }
 
-        List<(string Term, float Weight)> terms = [.. prepared.Select(p => (p.Term, p.Weight))];
+        var terms = Shown(prepared);
         if (!withMatchedTerms)
         {
             // A batch ranks first and looks up matched terms for the few it keeps: spare it a second analysis.
@@ -123,10 +174,10 @@ internal sealed class RecordSearcher : IDisposable
     }
 
     /// <summary>The clauses of a query: each term in each text field it occurs in, boosted by field and term weight.</summary>
-    private List<ScoredClause> Clauses(List<(string Term, float Weight, TermContext[] Fields)> prepared)
+    private List<ScoredClause> Clauses(List<PreparedTerm> prepared)
     {
         var clauses = new List<ScoredClause>(prepared.Count * IndexSchema.TextFields.Length);
-        foreach (var (term, weight, fields) in prepared)
+        foreach (var (term, weight, fields, _, _) in prepared)
         {
             var bytes = new BytesRef(term);
             for (var f = 0; f < IndexSchema.TextFields.Length; f++)
@@ -170,7 +221,7 @@ internal sealed class RecordSearcher : IDisposable
     /// <summary>Re-ranked candidates with the query terms each contains (the list keeps its order and scores).</summary>
     public IReadOnlyList<Candidate> WithMatchedTerms(QueryText query, IReadOnlyList<Candidate> candidates)
     {
-        var terms = _recentTerms.TryRemove(query.Key, out var remembered) ? remembered : WeightedTerms(query);
+        var terms = _recentTerms.TryRemove(query.Key, out var remembered) ? remembered : Shown(PreparedTerms(query));
         return [.. candidates.Select(c => c with
         {
             MatchedTerms = _docById.TryGetValue(c.Id, out var doc) ? MatchedTerms(doc, terms) : [],
@@ -241,16 +292,25 @@ internal sealed class RecordSearcher : IDisposable
     internal List<(string Term, float Weight)> WeightedTerms(QueryText query) =>
         [.. PreparedTerms(query).Select(p => (p.Term, p.Weight))];
 
+    /// <summary>The terms a matched-terms list may show, with their analysis weight (1 a word, less a sub-word):
+    /// those whose generic weight is at least <see cref="GenericWords.ShownWeight"/>.</summary>
+    private static List<(string Term, float Weight)> Shown(List<PreparedTerm> prepared) =>
+        [.. prepared.Where(p => p.Shown).Select(p => (p.Term, p.AnalysisWeight))];
+
+    /// <summary>A query term: its weight (analysis weight × generic weight), looked-up states per field, its weight
+    /// from analysis alone, and whether it may be shown as a matched term.</summary>
+    private readonly record struct PreparedTerm(string Term, float Weight, TermContext[] Fields, float AnalysisWeight, bool Shown);
+
     /// <summary>Analysed query terms with their weights and, per text field, their looked-up term states (one
     /// terms-dictionary seek per term, field and segment, reused for the idf and by the query), highest
     /// weight × idf first, capped.</summary>
-    private List<(string Term, float Weight, TermContext[] Fields)> PreparedTerms(QueryText query)
+    private List<PreparedTerm> PreparedTerms(QueryText query)
     {
         var weights = new Dictionary<string, float>(StringComparer.Ordinal);
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
-        AddTerms(query.Title, weights, order);
-        AddTerms(string.Join("；", query.Keywords), weights, order);
-        AddTerms(query.Body, weights, order);
+        AddTerms(query.Title, weights, order, chosen: true);
+        AddTerms(string.Join("；", query.Keywords), weights, order, chosen: true);
+        AddTerms(query.Body, weights, order, chosen: false);
 
         var docCount = Math.Max(1, _reader.NumDocs);
         var context = _reader.Context;
@@ -286,16 +346,23 @@ internal sealed class RecordSearcher : IDisposable
                     df = Math.Max(df, fields[f].DocFreq);
                 }
 
-                return (Term: kv.Key, Weight: kv.Value, Fields: fields, Rank: kv.Value * Idf(df, docCount));
+                var corpusWeight = kv.Value > 0 ? TermWeight(kv.Key, df) : 0f;
+                var weight = kv.Value * corpusWeight;
+                return (Term: kv.Key, Weight: weight, Fields: fields, Rank: weight * Idf(df, docCount), Analysis: kv.Value,
+                    Shown: corpusWeight >= GenericWords.ShownWeight && !GenericWords.IsCurated(kv.Key));
             })
+            .Where(x => x.Weight > 0)
             .OrderByDescending(x => x.Rank)
             .ThenBy(x => order[x.Term])
             .Take(_options.MaxQueryTerms)
-            .Select(x => (x.Term, x.Weight, x.Fields))
+            .Select(x => new PreparedTerm(x.Term, x.Weight, x.Fields, x.Analysis, x.Shown))
             .ToList();
     }
 
-    private void AddTerms(string text, Dictionary<string, float> weights, Dictionary<string, int> order)
+    /// <summary>Adds a text's terms: 1 a word, <see cref="RetrievalOptions.SubwordWeight"/> a sub-word, times
+    /// <see cref="GenericWords.CuratedTitleWeight"/> (<paramref name="chosen"/>: title, keywords) or 0 (a description)
+    /// for a curated generic word; bare numbers are left out.</summary>
+    private void AddTerms(string text, Dictionary<string, float> weights, Dictionary<string, int> order, bool chosen)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -309,7 +376,18 @@ internal sealed class RecordSearcher : IDisposable
         while (stream.IncrementToken())
         {
             var value = term.ToString();
-            var weight = increment.PositionIncrement == 0 ? _options.SubwordWeight : 1f;
+            if (GenericWords.IsBareNumber(value))
+            {
+                continue;
+            }
+
+            // A quantity (1000次) is stacked on its number like a sub-word, but weighs as a word.
+            var weight = increment.PositionIncrement == 0 && !ChineseSegmenter.IsQuantity(value) ? _options.SubwordWeight : 1f;
+            if (GenericWords.IsCurated(value))
+            {
+                weight *= chosen ? GenericWords.CuratedTitleWeight : 0f;
+            }
+
             weights[value] = weights.GetValueOrDefault(value) + weight;
             order.TryAdd(value, order.Count);
         }

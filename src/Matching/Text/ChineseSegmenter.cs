@@ -13,7 +13,8 @@ internal enum SegmentMode
     Precise,
 
     /// <summary>Precise words plus the dictionary sub-words inside them (jieba's search mode), the sub-words
-    /// stacked at the position of their word. Used for indexing, so 电池 finds 锂离子电池.</summary>
+    /// stacked at the position of their word. Used for indexing, so 电池 finds 锂离子电池. A number followed by a
+    /// unit also gets its quantity stacked on it (1000 次 → 1000, 1000次, 次).</summary>
     Search,
 }
 
@@ -146,8 +147,10 @@ internal sealed class ChineseSegmenter
 
     private void SegmentPiece(string piece, int offset, SegmentMode mode, List<SegToken> tokens)
     {
-        foreach (var token in _jieba.Tokenize(piece, TokenizerMode.Default, hmm: true))
+        var jiebaTokens = _jieba.Tokenize(piece, TokenizerMode.Default, hmm: true).ToList();
+        for (var t = 0; t < jiebaTokens.Count; t++)
         {
+            var token = jiebaTokens[t];
             var word = token.Word;
             if (!HasLetterOrDigit(word))
             {
@@ -156,10 +159,35 @@ internal sealed class ChineseSegmenter
 
             var start = offset + token.StartIndex;
             var end = offset + token.EndIndex;
-            if (ChineseNumerals.TryNormalize(word, out var digits))
+            var isNumeral = ChineseNumerals.TryNormalize(word, out var digits);
+            var number = isNumeral ? digits : word;
+            if (mode == SegmentMode.Search && IsPlainNumber(number) && UnitAfter(jiebaTokens, t) is { } unit)
+            {
+                // A quantity is a term of its own, stacked on its number like a sub-word (1000 次, 一千次 and 1000次 all
+                // hold 1000次); the number and the unit stay tokens, so positions and lengths are those of the text
+                // without it. Precise mode keeps one token per word.
+                tokens.Add(new SegToken(number, start, end, 1));
+                tokens.Add(new SegToken(number + unit.Unit, start, offset + unit.End, 0));
+                continue;
+            }
+
+            if (isNumeral)
             {
                 // A number is one term: no 百分/九十/十五 sub-word noise.
                 tokens.Add(new SegToken(digits, start, end, 1));
+                continue;
+            }
+
+            if (mode == SegmentMode.Search && QuantityWord(word) is { } quantity)
+            {
+                // jieba's own words 一千次, 两吨: the word, and its quantity stacked on it.
+                tokens.Add(new SegToken(word, start, end, 1));
+                tokens.Add(new SegToken(quantity, start, end, 0));
+                if (mode == SegmentMode.Search && word.Length > 2)
+                {
+                    AddSubWords(word, start, tokens);
+                }
+
                 continue;
             }
 
@@ -169,6 +197,116 @@ internal sealed class ChineseSegmenter
                 AddSubWords(word, start, tokens);
             }
         }
+    }
+
+    /// <summary>Units and counters that make a number a quantity (1000次, 0.05mm, 5000吨, 80℃), as jieba emits them
+    /// after a number, mapped to their spelling in the term (°c and ℃ are one unit).</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Units = BuildUnits();
+
+    /// <summary>Part of the analyzer version: change it whenever the quantity rule or <see cref="Units"/> change.</summary>
+    internal const string QuantityVersion = "qty3";
+
+    private static Dictionary<string, string> BuildUnits()
+    {
+        var units = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var unit in new[]
+        {
+            // Counters and Chinese units.
+            "次", "倍", "吨", "万吨", "千吨", "公斤", "千克", "克", "毫克", "微克", "斤", "米", "毫米", "厘米", "微米", "纳米", "千米",
+            "公里", "平方米", "立方米", "平米", "方", "升", "毫升", "秒", "毫秒", "分钟", "小时", "天", "日", "周", "月", "年", "亩",
+            "公顷", "度", "瓦", "千瓦", "兆瓦", "伏", "千伏", "安", "毫安", "赫兹", "帕", "千帕", "兆帕", "转", "目", "层", "台", "套",
+            "台套", "件", "个", "只", "块", "片", "根", "条", "项", "人", "家", "元", "万元", "亿元", "美元", "万", "亿", "级", "代",
+            "位", "路", "道", "线", "孔", "通道", "英寸", "寸", "cc",
+            // Latin units, lower-cased by the normaliser.
+            "mm", "cm", "m", "km", "nm", "um", "μm", "μl", "μg", "kg", "g", "mg", "t", "l", "ml", "h", "min", "s", "ms", "d", "w", "kw",
+            "mw", "gw", "kwh", "mwh", "gwh", "wh", "mah", "ah", "v", "kv", "mv", "a", "ma", "hz", "khz", "mhz", "ghz", "pa",
+            "kpa", "mpa", "gpa", "k", "db", "dpi", "ppm", "ppb", "rpm", "bar", "mol", "wt", "lm", "lx", "nit", "fps", "bit",
+            "kb", "mb", "gb", "tb", "mbps", "gbps",
+        })
+        {
+            units[unit] = unit;
+        }
+
+        units["℃"] = "℃";
+        units["°c"] = "℃";
+        units["°"] = "°";
+        return units;
+    }
+
+    /// <summary>Digits with an optional decimal point, no percent sign: a number a unit may follow.</summary>
+    private static bool IsPlainNumber(string word)
+    {
+        if (word.Length == 0 || !char.IsAsciiDigit(word[0]) || !char.IsAsciiDigit(word[^1]))
+        {
+            return false;
+        }
+
+        foreach (var c in word)
+        {
+            if (!char.IsAsciiDigit(c) && c != '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The unit right after token <paramref name="t"/> (one space between allowed) and where it ends in the
+    /// piece, or null. jieba splits μm and °c in two (the pair is looked up first) and glues a one-character unit to
+    /// what follows (次后, 吨级: the first character is the unit).</summary>
+    private static (string Unit, int End)? UnitAfter(List<JiebaNet.Segmenter.Token> tokens, int t)
+    {
+        var next = t + 1;
+        if (next < tokens.Count && tokens[next].Word == " ")
+        {
+            next++;
+        }
+
+        if (next >= tokens.Count)
+        {
+            return null;
+        }
+
+        var word = tokens[next].Word;
+        if (next + 1 < tokens.Count && Units.TryGetValue(word + tokens[next + 1].Word, out var pair))
+        {
+            return (pair, tokens[next + 1].EndIndex);
+        }
+
+        if (Units.TryGetValue(word, out var unit))
+        {
+            return (unit, tokens[next].EndIndex);
+        }
+
+        return word.Length > 1 && IsHan(word) && Units.TryGetValue(word[..1], out var first) ? (first, tokens[next].StartIndex + 1) : null;
+    }
+
+    /// <summary>The quantity a jieba word spells in Chinese numerals and a unit (一千次 → 1000次, 两吨 → 2吨), or null.</summary>
+    private static string? QuantityWord(string word)
+    {
+        for (var cut = word.Length - 1; cut >= Math.Max(1, word.Length - 2); cut--)
+        {
+            if (Units.TryGetValue(word[cut..], out var unit) && IsHan(word[cut..])
+                && ChineseNumerals.TryParse(word.AsSpan(0, cut), out var value) && (cut > 1 || word[0] != '一'))
+            {
+                return value.ToString(CultureInfo.InvariantCulture) + unit;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a term is a quantity this segmenter made: a number followed by one of <see cref="Units"/>.</summary>
+    internal static bool IsQuantity(string term)
+    {
+        var i = 0;
+        while (i < term.Length && (char.IsAsciiDigit(term[i]) || (term[i] == '.' && i > 0)))
+        {
+            i++;
+        }
+
+        return i > 0 && i < term.Length && char.IsAsciiDigit(term[i - 1]) && Units.ContainsKey(term[i..]);
     }
 
     private void AddSubWords(string word, int start, List<SegToken> tokens)

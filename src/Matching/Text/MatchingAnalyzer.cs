@@ -41,7 +41,7 @@ internal sealed class MatchingAnalyzer : Analyzer
     public static string VersionOf(AnalyzerKind kind)
     {
         var segmenter = kind == AnalyzerKind.Jieba ? ChineseSegmenter.Shared.Fingerprint : "smartcn-4.8.0-beta00017";
-        var identity = $"{segmenter};{TextNormalizer.Version};opencc-{ChineseConverter.Default.Fingerprint};stop-{StopWords.Fingerprint}";
+        var identity = $"{segmenter};{TextNormalizer.Version};opencc-{ChineseConverter.Default.Fingerprint};stop-{StopWords.Fingerprint};{ChineseSegmenter.QuantityVersion}";
         return $"{kind.ToString().ToLowerInvariant()}/{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16].ToLowerInvariant()}";
     }
 

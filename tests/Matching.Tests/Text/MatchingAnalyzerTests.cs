@@ -75,12 +75,13 @@ public sealed class MatchingAnalyzerTests
     }
 
     [Test]
-    public void Jieba_ChineseNumerals_OneDigitTermWithoutSubWordNoise()
+    public void Jieba_ChineseNumerals_OneDigitTermWithoutSubWordNoiseQuantityStacked()
     {
         var tokens = Tokens(_jieba, "轉化率提高百分之九十五，節約三十五萬元。");
 
         Assert.That(Show(tokens), Is.EqualTo(
-            "转化率[0,3) 转化[0,2)+0 提高[3,5) 95%[5,11) 节约[12,14) 35[14,17) 万元[17,19) <end>[20,20)+0"));
+            "转化率[0,3) 转化[0,2)+0 提高[3,5) 95%[5,11) 节约[12,14) 35[14,17) 35万元[14,19)+0 万元[17,19) <end>[20,20)+0"),
+            "the quantity 35万元 is stacked on its number; number and unit stay tokens");
     }
 
     [Test]
