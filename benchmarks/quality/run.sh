@@ -245,7 +245,7 @@ write_table() {
       echo
       echo "## Held-out dev sets, the shipped model"
       echo
-      echo "\`evaluate\` with ${MODEL:-the shipped model (models/matching-ranker.zip, trained on CSL train only)}: BM25 top 100, reranked."
+      echo "\`evaluate\` with ${MODEL:-the shipped model (models/matching-ranker.zip; how it was trained is below)}: BM25 top 100, reranked."
       echo
       echo "| demands | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | command |"
       echo "|---|---|---|---|---|---|---|---|"
@@ -272,6 +272,31 @@ write_table() {
         echo "| predicted | pairs | mean predicted | observed |"
         echo "|---|---|---|---|"
         jq -r '.calibration.Reliability[] | select(.Pairs > 0) | "| \(.Low)–\(.High) | \(.Pairs) | \(.MeanPredicted) | \(.Observed) |"' "$work/rows/$first.json"
+      fi
+    fi
+    local meta=${MODEL:-$repo/models/matching-ranker.zip}
+    meta=${meta%.zip}.json
+    if [[ -s $meta ]] && jq -e '.Sets' "$meta" >/dev/null 2>&1; then
+      echo
+      echo "## How the shipped model was chosen"
+      echo
+      echo "\`benchmarks/quality/train-shipped-model.sh $data\` (its metadata: \`${meta#$repo/}\`). Cross-validation within each training"
+      echo "set (5 folds grouped by shared answers), then the final model on the held-out dev sets; \`--require-no-loss\` refuses"
+      echo "to write a model below BM25 on any of them. Parameters: $(jq -r '.Parameters | to_entries | map("\(.key) \(.value)") | join(", ")' "$meta")."
+      echo
+      echo "| set | role | queries | BM25 | reranked | gain |"
+      echo "|---|---|---|---|---|---|"
+      jq -r 'def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
+        def m: if .Judged then .Judged.Mrr else .Full.Mrr10 end; def q: if .Judged then .Judged.Queries else .Full.Queries end;
+        (.Sets[] | "| \(.Name) | training, grouped CV | \(.Mean.Bm25|q) | \(.Mean.Bm25|m|f0) | \(.Mean.Reranked|m|f0) | \(((.Mean.Reranked|m) - (.Mean.Bm25|m))|g) |"),
+        ((.Dev // [])[] | "| \(.Set) | dev, final model | \(.Bm25|q) | \(.Bm25|m|f0) | \(.Reranked|m|f0) | \(((.Reranked|m) - (.Bm25|m))|g) |")' "$meta"
+      if jq -e '.Strength' "$meta" >/dev/null 2>&1; then
+        echo
+        echo "Its strength calibration, fitted on $(jq -r '.Strength.Pairs' "$meta") out-of-fold pairs ($(jq -r '.Strength.RelevantPairs' "$meta") relevant) on $(jq -r '.Strength.Inputs | join(", ")' "$meta"); reliability on those pairs:"
+        echo
+        echo "| predicted | pairs | mean predicted | observed |"
+        echo "|---|---|---|---|"
+        jq -r '.Strength.Reliability[] | select(.Pairs > 0) | "| \(.Low)–\(.High) | \(.Pairs) | \(.MeanPredicted) | \(.Observed) |"' "$meta"
       fi
     fi
     echo

