@@ -169,8 +169,8 @@ dev_line() {
 calibration_line() { # ID KEY LABEL
   local id=$1 f=$work/rows/$1.json
   [[ -s $f ]] && jq -e ".$2" "$f" >/dev/null 2>&1 || return 0
-  jq -r --arg name "${row_name[$id]}" --arg label "$3" --arg key "$2" 'def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; .[$key] as $c |
-    "| \($name) | \($label) | \($c.Pairs) | \($c.BrierScore|f0) | \($c.StrongPrecision|f0) | \($c.StrongRecall|f0) | \($c.AnswerlessLists) | \($c.AnswerlessStrong|f0) |"' "$f"
+  jq -r --arg name "${row_name[$id]}" --arg lbl "$3" --arg key "$2" 'def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; .[$key] as $c |
+    "| \($name) | \($lbl) | \($c.Pairs) | \($c.BrierScore|f0) | \($c.StrongPrecision|f0) | \($c.StrongRecall|f0) | \($c.AnswerlessLists) | \($c.AnswerlessStrong|f0) |"' "$f"
 }
 
 machine() {
