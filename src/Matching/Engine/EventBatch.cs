@@ -5,10 +5,10 @@ namespace Matching.Engine;
 
 /// <summary>The batch part of an event run: every demand (and, unless turned off, every achievement) as a query,
 /// the event's hard filters applied, strengths computed and each list cut to its top k with matched terms.</summary>
-/// <remarks>Queries go to the runner a block at a time. With a ranker, a strength depends only on its own pair, so
-/// each block is cut to its top k at once and memory holds k candidates a query, not the whole depth (the demands'
-/// full lists are kept only for the report's cards). BM25 strengths are relative to the best BM25 score of the whole
-/// run, so without a ranker the lists wait until every query is done. Each result lands in its input slot: the
+/// <remarks>Queries go to the runner a block at a time. With a ranker or a strength calibration, a strength depends
+/// only on its own pair (and its list), so each block is cut to its top k at once and memory holds k candidates a
+/// query, not the whole depth (the demands' full lists are kept only for the report's cards). Uncalibrated BM25
+/// strengths are relative to the best BM25 score of the whole run, so then the lists wait until every query is done. Each result lands in its input slot: the
 /// output order never depends on threads, blocks or machines.</remarks>
 internal sealed class EventBatch
 {
@@ -42,7 +42,8 @@ internal sealed class EventBatch
     /// <summary>Strength of every demand → achievement recommendation.</summary>
     public Dictionary<(string DemandId, string AchievementId), double> Strengths { get; } = [];
 
-    /// <summary>The key every demand's list is ordered by: strength plus the soft preferences' bonus.</summary>
+    /// <summary>The key a demand's list is ordered by where it differs from the strength (a soft-preference bonus
+    /// applied); elsewhere the key is the strength.</summary>
     public Dictionary<(string DemandId, string AchievementId), double> Keys { get; } = [];
 
     /// <summary>Demand i's filtered candidate list before the top-k cut (kept only when the report is built).</summary>
@@ -95,7 +96,10 @@ internal sealed class EventBatch
             foreach (var (candidate, strength, key) in batch._demands.Tops[i])
             {
                 batch.Strengths[(demands[i].Id, candidate.Id)] = strength;
-                batch.Keys[(demands[i].Id, candidate.Id)] = key;
+                if (key != strength)
+                {
+                    batch.Keys[(demands[i].Id, candidate.Id)] = key;
+                }
             }
         }
 

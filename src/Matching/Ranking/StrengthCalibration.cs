@@ -80,36 +80,28 @@ public sealed record StrengthCalibration
 
         foreach (var input in Inputs)
         {
-            if (input is not (ScoreInput or LogRankInput or LogDemandLengthInput) && !PairFeatures.Names.Contains(input))
+            if (!s_inputIndex.ContainsKey(input))
             {
                 throw new ModelFormatException($"{source}: strength calibration input '{input}' is not a feature of this Matching");
             }
         }
     }
 
-    private int[]? _indices;
+    /// <summary>Feature index per input name: −1 for the score, −2 for the log rank, −3 for the log demand length.</summary>
+    private static readonly Dictionary<string, int> s_inputIndex = PairFeatures.Names
+        .Select((name, i) => (name, i))
+        .Concat([(ScoreInput, -1), (LogRankInput, -2), (LogDemandLengthInput, -3)])
+        .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
 
-    /// <summary>Feature index per input: −1 for the score, −2 for the log rank, −3 for the log demand length.</summary>
-    private int[] Indices() => _indices ??= [.. Inputs.Select(i => i switch
-    {
-        ScoreInput => -1,
-        LogRankInput => -2,
-        LogDemandLengthInput => -3,
-        _ => IndexOf(i),
-    })];
+    /// <summary>Each calibration's input indices, resolved once per instance and kept off the record so that equality
+    /// stays by value (the cache is keyed by reference).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StrengthCalibration, int[]> s_indices = [];
 
-    private static int IndexOf(string feature)
-    {
-        for (var i = 0; i < PairFeatures.Count; i++)
-        {
-            if (PairFeatures.Names[i] == feature)
-            {
-                return i;
-            }
-        }
+    private int[] Indices() => s_indices.GetValue(this, c => [.. c.Inputs.Select(i => s_inputIndex.TryGetValue(i, out var index)
+        ? index
+        : throw new ModelFormatException($"strength calibration input '{i}' is not a feature of this Matching"))]);
 
-        throw new ModelFormatException($"strength calibration input '{feature}' is not a feature of this Matching");
-    }
+    private static int IndexOf(string feature) => s_inputIndex[feature];
 
     private static readonly int s_rankIndex = IndexOf("bm25_rank");
     private static readonly int s_demandLengthIndex = IndexOf("demand_length");

@@ -18,6 +18,7 @@ public sealed record EventResult(
     public bool AchievementQueries { get; init; } = true;
 
     /// <summary>The key each demand's list is ordered by — the strength plus the soft preferences' bonus — by (demand,
-    /// achievement); the score column of <c>run.trec</c>. Null: the strengths.</summary>
+    /// achievement), for the recommendations a bonus moved (the others' key is their strength); the score column of
+    /// <c>run.trec</c>. Null: the strengths.</summary>
     public IReadOnlyDictionary<(string DemandId, string AchievementId), double>? RankingKeys { get; init; }
 }

@@ -78,9 +78,9 @@ internal static class MatchOutputWriter
         }
 
         // The run's score is the key the lists were ranked by: strength plus bonus when there is one, else the score.
-        var runKeys = keys ?? strengths;
         output.WriteText(RunFile, writer => TrecRun.Write(writer, matches.ByDemand, runTag,
-            runKeys is null ? null : (query, candidate) => runKeys[(query, candidate.Id)]));
+            strengths is null ? null : (query, candidate) =>
+                keys is not null && keys.TryGetValue((query, candidate.Id), out var key) ? key : strengths[(query, candidate.Id)]));
         return achievementTable
             ? [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, AchievementMatchesFile), Path.Combine(output.Directory, RunFile)]
             : [Path.Combine(output.Directory, DemandMatchesFile), Path.Combine(output.Directory, RunFile)];
