@@ -120,7 +120,7 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
 
         try
         {
-            var calibration = RankerModel.Load(RankerModel.DefaultPath).Metadata.Bm25Strength;
+            var calibration = RankerModel.ReadMetadata(RankerModel.DefaultPath).Bm25Strength;
             Log(calibration is null ? "strength: uncalibrated (the shipped model has no BM25 calibration)" : $"strength: BM25 calibration of {RankerModel.DefaultPath}");
             return calibration;
         }

@@ -66,38 +66,6 @@ public sealed record RankingEvaluation(RankingScores Bm25, RankingScores? Rerank
     public CalibrationCheck? Bm25Calibration { get; init; }
 }
 
-/// <summary>A calibration checked on judged lists: the reliability of the top 10 of every list, and how often a
-/// strong match (p ≥ 0.5) appears where the catalogue has no answer (the same lists with their answers removed).</summary>
-/// <param name="Reliability">Predicted against observed on the top 10 of every list.</param>
-/// <param name="Pairs">Pairs in <paramref name="Reliability"/>.</param>
-/// <param name="BrierScore">Mean squared error of the probabilities on those pairs (lower is better).</param>
-/// <param name="StrongPrecision">Share of strong pairs that are relevant.</param>
-/// <param name="StrongRecall">Share of relevant pairs (within the top 10) that are strong.</param>
-/// <param name="AnswerlessLists">Lists that had an answer and were checked without it.</param>
-/// <param name="AnswerlessStrong">Share of those lists that still show a strong match (a false alarm).</param>
-public sealed record CalibrationCheck(
-    IReadOnlyList<ReliabilityBin> Reliability, int Pairs, double BrierScore, double StrongPrecision, double StrongRecall,
-    int AnswerlessLists, double AnswerlessStrong)
-{
-    /// <summary>The strength that counts as strong in this check (the event default).</summary>
-    public const double Strong = 0.5;
-
-    internal static CalibrationCheck Of(StrengthCalibration calibration, IReadOnlyList<CalibrationPair> pairs, IReadOnlyList<CalibrationPair[]> answerless)
-    {
-        var scored = pairs.Select(p => (P: calibration.Probability(p.Row, p.Score), p.Relevant)).ToList();
-        var strong = scored.Where(x => x.P >= Strong).ToList();
-        var relevant = scored.Count(x => x.Relevant);
-        return new CalibrationCheck(
-            ReliabilityBin.Table(scored.Select(x => (x.P, x.Relevant))),
-            scored.Count,
-            Math.Round(scored.Count == 0 ? 0 : scored.Average(x => (x.P - (x.Relevant ? 1 : 0)) * (x.P - (x.Relevant ? 1 : 0))), 6),
-            Math.Round(strong.Count == 0 ? 0 : (double)strong.Count(x => x.Relevant) / strong.Count, 6),
-            Math.Round(relevant == 0 ? 0 : (double)strong.Count(x => x.Relevant) / relevant, 6),
-            answerless.Count,
-            Math.Round(answerless.Count == 0 ? 0 : (double)answerless.Count(l => l.Any(p => calibration.Probability(p.Row, p.Score) >= Strong)) / answerless.Count, 6));
-    }
-}
-
 /// <summary>Trains and evaluates the learned reranker: candidates, features, LambdaRank, cross-validation.</summary>
 public static class RankerWorkflow
 {

@@ -24,30 +24,8 @@ internal static class CharSequences
         return previous[b.Length];
     }
 
-    /// <summary>Levenshtein distance (insertions, deletions and substitutions cost 1), O(|a|·|b|).</summary>
-    public static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    /// <summary>Levenshtein distance, O(|a|·|b|): <see cref="Ingestion.OrganizationNames.EditDistance"/>, the one definition.</summary>
+    public static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => Ingestion.OrganizationNames.EditDistance(a, b);
 
     /// <summary>The letters and digits of <paramref name="text"/>, in order: what the order-aware features compare.</summary>
     public static string LettersAndDigits(ReadOnlySpan<char> text)

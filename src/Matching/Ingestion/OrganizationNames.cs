@@ -14,8 +14,9 @@ internal static class OrganizationNames
             .Take(count)
             .Select(x => x.Name)];
 
-    /// <summary>Levenshtein distance over UTF-16 code units.</summary>
-    public static int EditDistance(string a, string b)
+    /// <summary>Levenshtein distance over UTF-16 code units (insertions, deletions and substitutions cost 1),
+    /// O(|a|·|b|); also the definition the pair features' bit-parallel edit distance is tested against.</summary>
+    public static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];

@@ -184,6 +184,24 @@ public sealed class RankerModel
     /// <exception cref="ModelFormatException">Not a Matching model, truncated, or trained on other features or another analyzer.</exception>
     public static RankerModel Load(string path)
     {
+        var metadata = ReadMetadata(path);
+        ITransformer model;
+        try
+        {
+            model = new MLContext(seed: 1).Model.Load(path, out _);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ModelFormatException($"{path}: ML.NET cannot load the model ({e.Message})", e);
+        }
+
+        return new RankerModel(metadata, CompiledTreeEnsemble.Compile(TreesOf(model, path), PairFeatures.Count), model);
+    }
+
+    /// <summary>Reads and checks a model file's metadata alone, without loading its trees (for its calibration, say).</summary>
+    /// <exception cref="ModelFormatException">Not a Matching model, truncated, or trained on other features or another analyzer.</exception>
+    public static RankerMetadata ReadMetadata(string path)
+    {
         if (!File.Exists(path))
         {
             throw new ModelFormatException($"{path}: model file not found");
@@ -225,17 +243,7 @@ public sealed class RankerModel
 
         metadata.Strength?.Validate(path);
         metadata.Bm25Strength?.Validate(path);
-        ITransformer model;
-        try
-        {
-            model = new MLContext(seed: 1).Model.Load(path, out _);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new ModelFormatException($"{path}: ML.NET cannot load the model ({e.Message})", e);
-        }
-
-        return new RankerModel(metadata, CompiledTreeEnsemble.Compile(TreesOf(model, path), PairFeatures.Count), model);
+        return metadata;
     }
 
     /// <summary>Writes the model zip (with its metadata inside) and <c>NAME.json</c> beside it, atomically.</summary>

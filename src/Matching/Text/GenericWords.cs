@@ -105,9 +105,5 @@ internal static class GenericWords
     }
 
     private static HashSet<string> Load() =>
-        File.ReadLines(ResourceLocator.PathOf("text", "generic.txt"))
-            .Select(line => line.Trim())
-            .Where(line => line.Length > 0 && !line.StartsWith('#'))
-            .Select(word => TextNormalizer.Default.Normalize(word))
-            .ToHashSet(StringComparer.Ordinal);
+        StopWords.ReadWords(ResourceLocator.PathOf("text", "generic.txt")).ToHashSet(StringComparer.Ordinal);
 }
