@@ -53,11 +53,15 @@ internal static class TrainCommand
         {
             Description = $"Exit {ExitCodes.RankerLoss} and write nothing when the cross-validated model (or the final one on a --dev set) ranks below BM25 on any set.",
         };
+        var noBlend = new Option<bool>("--no-blend")
+        {
+            Description = "Score with the trees alone. By default, with --folds, the model's score mixes its trees with the BM25 order by a weight chosen by cross-validation (nested within each fold for the reported figures).",
+        };
         var dev = new Option<string?>("--dev") { Description = "Development sets (the --sets format) the final model is evaluated on, never trained on.", HelpName = "FILE" };
 
         var command = new Command("train", "Train the LambdaRank reranker on judged demand–achievement pairs; prints cross-validated metrics and features by gain.");
         ranking.AddTo(command);
-        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, requireNoLoss, dev })
+        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, requireNoLoss, noBlend, dev })
         {
             command.Add(option);
         }
@@ -128,12 +132,13 @@ internal static class TrainCommand
                     Grouping = parse.GetValue(foldGroups) == "demands" ? FoldGrouping.Demands : FoldGrouping.Components,
                     Search = parse.GetValue(search) ? (parse.GetValue(grid) is { } spec ? ParameterGrid.Parse(spec) : new ParameterGrid()) : null,
                     RequireNoLoss = parse.GetValue(requireNoLoss),
+                    Blend = !parse.GetValue(noBlend),
                     Dev = parse.GetValue(dev) is { } devPath ? ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)) : null,
                 };
                 if (single)
                 {
                     var data = ranking.Read(parse, host);
-                    report = plan.Search is null && !plan.RequireNoLoss && plan.Dev is null
+                    report = plan.Search is null && !plan.RequireNoLoss && plan.Dev is null && plan.Blend
                         ? RankerWorkflow.Train(data, options, parse.GetValue(output)!, plan.Folds, host.Err, plan.Grouping)
                         : RankerWorkflow.Train([new TrainingSet("data", data)], options, parse.GetValue(output)!, plan, host.Err);
                 }
@@ -173,6 +178,11 @@ internal static class TrainCommand
             if (metadata.Mean is { } mean)
             {
                 host.Out.WriteLine($"mean        {RankerWorkflow.Describe(mean)}");
+            }
+
+            if (metadata.Blend is { } blend)
+            {
+                host.Out.WriteLine($"blend       {blend.Describe()} (chosen by cross-validation; see BlendSelection in the metadata)");
             }
 
             foreach (var set in metadata.Sets ?? [])

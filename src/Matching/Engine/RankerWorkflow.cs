@@ -122,15 +122,29 @@ public static class RankerWorkflow
             ParameterSelection? selection = null;
             Dictionary<TrainingSet, List<FoldResult>>? folds = null;
             var calibration = new CalibrationSet();
+            var blend = ScoreBlend.TreesOnly;
+            IReadOnlyList<BlendChoice>? blendChoices = null;
             if (plan.Search is { } grid)
             {
-                (selection, options, folds) = Search(trainings, grid, options, plan.Folds, log);
-                // The chosen point's fold models again, for the strength calibration's out-of-fold lists.
-                CrossValidate(trainings, options, plan.Folds, null, single, foldLines: false, calibration);
+                CrossValidation chosen;
+                (selection, options, chosen) = Search(trainings, grid, options, plan, log);
+                folds = chosen.Results;
+                blend = chosen.Blend;
+                blendChoices = chosen.BlendChoices;
+                AddCalibration(trainings, chosen.Models, blend, calibration);
             }
             else if (plan.Folds >= 2)
             {
-                folds = CrossValidate(trainings, options, plan.Folds, log, single, calibration: calibration);
+                var cv = CrossValidate(trainings, options, plan.Folds, log, single, nestedBlend: plan.Blend);
+                folds = cv.Results;
+                if (plan.Blend)
+                {
+                    (blend, blendChoices) = ChooseBlend(trainings, OutOfFold(trainings, cv.Models));
+                    log?.WriteLine($"score blend (chosen on the pooled out-of-fold lists): {blend.Describe()}; " +
+                        string.Join(", ", blendChoices.Select(c => FormattableString.Invariant($"{c.Blend.Describe()} {c.Score:0.0000}"))));
+                }
+
+                AddCalibration(trainings, cv.Models, blend, calibration);
             }
 
             var (strength, bm25Strength) = Calibrate(calibration, log);
@@ -151,7 +165,7 @@ public static class RankerWorkflow
 
             var all = trainings.SelectMany(t => t.Keyed(t.Demands)).ToList();
             var (model, schema, finalTrees) = RankerTrainer.Train(all, options);
-            var compiledFinal = CompiledTreeEnsemble.Compile(finalTrees, PairFeatures.Count);
+            var compiledFinal = CompiledTreeEnsemble.Compile(finalTrees, PairFeatures.Count).WithBlend(blend, PairFeatures.Bm25RankIndex);
             List<SetEvaluation>? dev = null;
             if (plan.Dev is { Count: > 0 } devSets)
             {
@@ -224,6 +238,8 @@ public static class RankerWorkflow
                 Dev = dev,
                 Strength = strength,
                 Bm25Strength = bm25Strength,
+                Blend = blendChoices is null ? null : blend,
+                BlendSelection = blendChoices,
             };
 
             RankerModel.Save(outPath, model, schema, metadata);
@@ -245,26 +261,36 @@ public static class RankerWorkflow
         "the weighted mean over sets of reranked - BM25; among the points never below BM25 on any set the highest score wins; " +
         "when no point is, the highest score overall (and --require-no-loss refuses it); ties go to the earlier point in grid order";
 
-    private static (ParameterSelection Selection, RankerTrainingOptions Chosen, Dictionary<TrainingSet, List<FoldResult>> Folds) Search(
-        List<SetState> trainings, ParameterGrid grid, RankerTrainingOptions options, int folds, TextWriter? log)
+    private static (ParameterSelection Selection, RankerTrainingOptions Chosen, CrossValidation Folds) Search(
+        List<SetState> trainings, ParameterGrid grid, RankerTrainingOptions options, TrainingPlan plan, TextWriter? log)
     {
         var candidates = grid.Points(options);
         var points = new List<GridPoint>();
-        var results = new List<Dictionary<TrainingSet, List<FoldResult>>>();
+        var results = new List<CrossValidation>();
         var totalWeight = trainings.Sum(t => t.Set.Weight);
-        log?.WriteLine($"search: {candidates.Count} grid points x {folds} folds");
+        log?.WriteLine($"search: {candidates.Count} grid points x {plan.Folds} folds");
         for (var p = 0; p < candidates.Count; p++)
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var cv = CrossValidate(trainings, candidates[p], folds, log, single: false, foldLines: false);
+            var cv = CrossValidate(trainings, candidates[p], plan.Folds, log, single: false, foldLines: false);
+            var parameters = Point(candidates[p]);
+            if (plan.Blend)
+            {
+                // Each point with its best blend on its own out-of-fold lists: the blend is chosen by cross-validation
+                // like the point itself (not nested: the development sets are the held-out check of both).
+                var (blend, choices) = ChooseBlend(trainings, OutOfFold(trainings, cv.Models));
+                cv = cv with { Results = Rescore(trainings, cv.Models, blend), Blend = blend, BlendChoices = choices };
+                parameters["blend"] = blend.Describe();
+            }
+
             var gains = trainings.Select(t =>
             {
-                var mean = Mean(cv[t.Set]);
+                var mean = Mean(cv.Results[t.Set]);
                 return new SetGain(t.Set.Name, MetricName(t.Set.Data), Round(Primary(t.Set.Data, mean.Bm25)), Round(Primary(t.Set.Data, mean.Reranked)),
-                    Round(Gain(t.Set.Data, mean)), [.. cv[t.Set].Select(f => Round(Gain(t.Set.Data, f)))]);
+                    Round(Gain(t.Set.Data, mean)), [.. cv.Results[t.Set].Select(f => Round(Gain(t.Set.Data, f)))]);
             }).ToList();
             var macro = Round(trainings.Select((t, i) => t.Set.Weight * gains[i].Gain).Sum() / totalWeight);
-            var point = new GridPoint(p + 1, Point(candidates[p]), gains, macro, gains.All(g => g.Gain >= 0));
+            var point = new GridPoint(p + 1, parameters, gains, macro, gains.All(g => g.Gain >= 0));
             points.Add(point);
             results.Add(cv);
             log?.WriteLine(FormattableString.Invariant(
@@ -277,39 +303,145 @@ public static class RankerWorkflow
         return (new ParameterSelection(SelectionRule, points, chosen.Point, safe), candidates[chosen.Point - 1], results[chosen.Point - 1]);
     }
 
-    private static Dictionary<TrainingSet, List<FoldResult>> CrossValidate(
-        List<SetState> trainings, RankerTrainingOptions options, int folds, TextWriter? log, bool single, bool foldLines = true, CalibrationSet? calibration = null)
+    /// <summary>A cross-validation: per set its folds' results, the fold models (null where a fold's model had no
+    /// split), and the blend its results were scored with when one blend was used for every fold.</summary>
+    private sealed record CrossValidation(
+        Dictionary<TrainingSet, List<FoldResult>> Results, CompiledTreeEnsemble?[] Models, ScoreBlend Blend, IReadOnlyList<BlendChoice>? BlendChoices);
+
+    /// <summary>One held-out list and the trees' scores of the model that did not see it.</summary>
+    private sealed record OutOfFoldList(SetState Set, RankingGroup Group, float[] Trees);
+
+    /// <summary>Cross-validates: per fold, a model trained on the other folds ranks the fold's held-out demands. With
+    /// <paramref name="nestedBlend"/>, each fold's blend is chosen by an inner cross-validation of that fold's training
+    /// demands alone, so the reported figures are not chosen by the numbers they report.</summary>
+    private static CrossValidation CrossValidate(
+        List<SetState> trainings, RankerTrainingOptions options, int folds, TextWriter? log, bool single, bool foldLines = true, bool nestedBlend = false)
     {
         var results = trainings.ToDictionary(t => t.Set, _ => new List<FoldResult>());
+        var models = new CompiledTreeEnsemble?[folds];
         for (var fold = 0; fold < folds; fold++)
         {
-            var training = trainings.SelectMany(t => t.Keyed(t.Outside(fold))).ToList();
-            CompiledTreeEnsemble? compiled;
-            try
+            var compiled = TrainOrBm25(trainings.SelectMany(t => t.Keyed(t.Outside(fold))).ToList(), options, log, $"fold {fold + 1}/{folds}");
+            models[fold] = compiled;
+            var blend = ScoreBlend.TreesOnly;
+            if (nestedBlend && compiled is not null)
             {
-                var (_, _, trees) = RankerTrainer.Train(training, options);
-                compiled = CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
-            }
-            catch (NoSplitException e)
-            {
-                // A model without a split scores every candidate alike, and ties keep the BM25 order: it is BM25.
-                log?.WriteLine($"fold {fold + 1}/{folds}: {e.Message}; scored as the BM25 order");
-                compiled = null;
+                blend = ChooseBlendWithin(trainings, options, fold, folds, log);
             }
 
+            var scoring = compiled?.WithBlend(blend, PairFeatures.Bm25RankIndex);
             foreach (var t in trainings)
             {
-                var (bm25, reranked) = t.ScoreHeldOut(fold, compiled, compiled is null ? null : calibration);
+                var (bm25, reranked) = t.ScoreHeldOut(fold, scoring);
                 var result = new FoldResult(fold + 1, bm25, reranked);
                 results[t.Set].Add(result);
                 if (foldLines)
                 {
-                    log?.WriteLine($"fold {fold + 1}/{folds}{(single ? "" : $" {t.Set.Name}")}: {Describe(result)}");
+                    log?.WriteLine($"fold {fold + 1}/{folds}{(single ? "" : $" {t.Set.Name}")}: {Describe(result)}{(nestedBlend && compiled is not null ? $" [blend {blend.Describe()}]" : "")}");
                 }
             }
         }
 
-        return results;
+        return new CrossValidation(results, models, ScoreBlend.TreesOnly, null);
+    }
+
+    /// <summary>Trains on the groups, or returns null when no tree could split (a model that scores every candidate
+    /// alike keeps the BM25 order: it is BM25).</summary>
+    private static CompiledTreeEnsemble? TrainOrBm25(List<KeyedGroup> training, RankerTrainingOptions options, TextWriter? log, string what)
+    {
+        try
+        {
+            var (_, _, trees) = RankerTrainer.Train(training, options);
+            return CompiledTreeEnsemble.Compile(trees, PairFeatures.Count);
+        }
+        catch (NoSplitException e)
+        {
+            log?.WriteLine($"{what}: {e.Message}; scored as the BM25 order");
+            return null;
+        }
+    }
+
+    /// <summary>The blend for outer fold <paramref name="outer"/>: an inner cross-validation (folds − 1 folds, same
+    /// grouping) over the demands outside it, its out-of-fold lists pooled, the best blend of the grid.</summary>
+    private static ScoreBlend ChooseBlendWithin(List<SetState> trainings, RankerTrainingOptions options, int outer, int folds, TextWriter? log)
+    {
+        var innerFolds = Math.Max(2, folds - 1);
+        var splits = trainings.Select(t => t.InnerSplit(outer, innerFolds)).ToList();
+        var pooled = new List<OutOfFoldList>();
+        for (var inner = 0; inner < innerFolds; inner++)
+        {
+            var training = trainings.SelectMany((t, i) => t.Keyed(splits[i].Where(x => x.Fold != inner).Select(x => x.Demand))).ToList();
+            var model = TrainOrBm25(training, options, null, "");
+            for (var i = 0; i < trainings.Count; i++)
+            {
+                foreach (var demand in splits[i].Where(x => x.Fold == inner).Select(x => x.Demand))
+                {
+                    var group = trainings[i].EvaluationGroup(demand);
+                    pooled.Add(new OutOfFoldList(trainings[i], group, model is null ? new float[group.Count] : ScoresOf(group, model)));
+                }
+            }
+        }
+
+        var (blend, choices) = ChooseBlend(trainings, pooled);
+        log?.WriteLine($"fold {outer + 1}/{folds}: blend by {innerFolds}-fold inner cross-validation: " +
+            string.Join(", ", choices.Select(c => FormattableString.Invariant($"{c.Blend.Describe()} {c.Score:0.0000}"))));
+        return blend;
+    }
+
+    /// <summary>Every held-out list of every fold with its fold model's tree scores (zeros where the fold had no model,
+    /// which the blend then ranks in BM25 order).</summary>
+    private static List<OutOfFoldList> OutOfFold(List<SetState> trainings, CompiledTreeEnsemble?[] models) =>
+        [.. Enumerable.Range(0, models.Length).SelectMany(fold => trainings.SelectMany(t => t.HeldOut(fold)
+            .Select(g => new OutOfFoldList(t, g, models[fold] is { } m ? ScoresOf(g, m) : new float[g.Count]))))];
+
+    /// <summary>The blend of <see cref="ScoreBlend.Grid"/> whose ranking of the pooled lists scores best (weighted mean
+    /// over sets of the selection metric); ties go to the earlier blend.</summary>
+    private static (ScoreBlend Blend, IReadOnlyList<BlendChoice> Choices) ChooseBlend(List<SetState> trainings, List<OutOfFoldList> pooled)
+    {
+        var totalWeight = trainings.Sum(t => t.Set.Weight);
+        var choices = ScoreBlend.Grid.Select(blend =>
+        {
+            var score = trainings.Sum(t =>
+            {
+                var lists = pooled.Where(l => l.Set == t).ToList();
+                return lists.Count == 0 ? 0 : t.Set.Weight * t.Primary([.. lists.Select(l => l.Group)], [.. lists.Select(l => Order(l.Group, l.Trees, blend))]);
+            }) / totalWeight;
+            return new BlendChoice(blend, Round(score));
+        }).ToList();
+        var best = choices.Select((c, i) => (c, i)).OrderByDescending(x => x.c.Score).ThenBy(x => x.i).First().c;
+        return (best.Blend, choices);
+    }
+
+    /// <summary>Candidate indices by blended score, ties in BM25 order (as <see cref="Rerank"/> orders).</summary>
+    private static int[] Order(RankingGroup group, float[] trees, ScoreBlend blend)
+    {
+        var scores = new float[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            scores[i] = blend.Apply(trees[i], group.Row(i)[PairFeatures.Bm25RankIndex]);
+        }
+
+        return [.. Enumerable.Range(0, group.Count).OrderByDescending(i => scores[i]).ThenBy(i => i)];
+    }
+
+    /// <summary>The folds' results again, every fold model scoring with <paramref name="blend"/>.</summary>
+    private static Dictionary<TrainingSet, List<FoldResult>> Rescore(List<SetState> trainings, CompiledTreeEnsemble?[] models, ScoreBlend blend) =>
+        trainings.ToDictionary(t => t.Set, t => Enumerable.Range(0, models.Length).Select(fold =>
+        {
+            var (bm25, reranked) = t.ScoreHeldOut(fold, models[fold]?.WithBlend(blend, PairFeatures.Bm25RankIndex));
+            return new FoldResult(fold + 1, bm25, reranked);
+        }).ToList());
+
+    /// <summary>Adds every fold's held-out lists, scored by its fold model with the final blend, to the calibration.</summary>
+    private static void AddCalibration(List<SetState> trainings, CompiledTreeEnsemble?[] models, ScoreBlend blend, CalibrationSet calibration)
+    {
+        for (var fold = 0; fold < models.Length; fold++)
+        {
+            if (models[fold]?.WithBlend(blend, PairFeatures.Bm25RankIndex) is { } model)
+            {
+                trainings.ForEach(t => t.HeldOut(fold).ForEach(g => calibration.Add(g, model)));
+            }
+        }
     }
 
     /// <summary>The metric the search selects by: judged-only MRR, else MRR@10.</summary>
@@ -361,6 +493,8 @@ public static class RankerWorkflow
         private readonly Dictionary<string, RankingGroup> _training = new(StringComparer.Ordinal);
         private readonly Dictionary<string, RankingGroup> _evaluation = new(StringComparer.Ordinal);
         private FoldAssignment[] _assignment = [];
+        private int _seed;
+        private FoldGrouping _grouping;
 
         public TrainingSet Set { get; } = set;
 
@@ -387,6 +521,7 @@ public static class RankerWorkflow
         {
             var ids = Demands.Select(d => d.Id).ToList();
             _assignment = CrossValidationFolds.Assign(ids, Set.Data.Judgments, folds, seed, grouping);
+            (_seed, _grouping) = (seed, grouping);
             var sizes = Enumerable.Range(0, folds).Select(f => _assignment.Count(a => a.Fold == f)).ToArray();
             var groupCount = CrossValidationFolds.Groups(ids, Set.Data.Judgments, grouping).Length;
             var name = single ? "" : $"set {Set.Name}: ";
@@ -401,18 +536,30 @@ public static class RankerWorkflow
         public IEnumerable<KeyedGroup> Keyed(IEnumerable<Demand> demands) =>
             demands.Select(d => new KeyedGroup(prefix + d.Id, _training[d.Id], (float)Set.Weight));
 
-        /// <summary>BM25 and the model on the fold's held-out demands (a null model: the BM25 order for both).</summary>
-        public (RankingScores Bm25, RankingScores Reranked) ScoreHeldOut(int fold, CompiledTreeEnsemble? model, CalibrationSet? calibration = null)
-        {
-            var heldOut = _assignment.Where(a => a.Fold == fold).Select(a => _evaluation[Demands[a.Demand].Id]).ToList();
-            if (calibration is not null && model is not null)
-            {
-                heldOut.ForEach(g => calibration.Add(g, model));
-            }
+        /// <summary>The evaluation groups of a fold's held-out demands.</summary>
+        public List<RankingGroup> HeldOut(int fold) =>
+            [.. _assignment.Where(a => a.Fold == fold).Select(a => _evaluation[Demands[a.Demand].Id])];
 
-            var (bm25, reranked, _) = context.Score(heldOut, model);
+        public RankingGroup EvaluationGroup(Demand demand) => _evaluation[demand.Id];
+
+        /// <summary>The demands outside outer fold <paramref name="outer"/>, split again into <paramref name="folds"/>
+        /// inner folds with the same grouping (and a seed of their own).</summary>
+        public List<(Demand Demand, int Fold)> InnerSplit(int outer, int folds)
+        {
+            var outside = Outside(outer).ToList();
+            var assignment = CrossValidationFolds.Assign([.. outside.Select(d => d.Id)], Set.Data.Judgments, folds, _seed + outer + 1, _grouping);
+            return [.. assignment.Select(a => (outside[a.Demand], a.Fold))];
+        }
+
+        /// <summary>BM25 and the model on the fold's held-out demands (a null model: the BM25 order for both).</summary>
+        public (RankingScores Bm25, RankingScores Reranked) ScoreHeldOut(int fold, CompiledTreeEnsemble? model)
+        {
+            var (bm25, reranked, _) = context.Score(HeldOut(fold), model);
             return (bm25, reranked ?? bm25);
         }
+
+        /// <summary>The selection metric of these lists in these orders.</summary>
+        public double Primary(List<RankingGroup> groups, List<int[]> orders) => RankerWorkflow.Primary(Set.Data, context.Metrics(groups, orders));
     }
 
     /// <summary>Fits the reranked and BM25 strength calibrations on the out-of-fold lists (none without folds).</summary>
@@ -579,7 +726,7 @@ public static class RankerWorkflow
             return (Metrics(groups, baseline), reranked is null ? null : Metrics(groups, reranked), run);
         }
 
-        private RankingScores Metrics(List<RankingGroup> groups, List<int[]> orders)
+        public RankingScores Metrics(List<RankingGroup> groups, List<int[]> orders)
         {
             if (_data.JudgedOnly)
             {

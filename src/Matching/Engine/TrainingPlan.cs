@@ -22,6 +22,13 @@ public sealed class TrainingPlan
     /// model on a <see cref="Dev"/> set, ranks below BM25 on any set.</summary>
     public bool RequireNoLoss { get; init; }
 
+    /// <summary>With folds, choose how the model's score mixes its trees with the BM25 order (<see cref="ScoreBlend"/>)
+    /// by cross-validation: the blend of <see cref="ScoreBlend.Grid"/> that ranks the pooled out-of-fold lists best,
+    /// recorded in the model. The cross-validated figures then choose each fold's blend by an inner cross-validation
+    /// of that fold's training demands (a search chooses it per grid point, like the point). Default true; false keeps
+    /// the trees alone.</summary>
+    public bool Blend { get; init; } = true;
+
     /// <summary>Held-out development sets the final model is evaluated on (never trained on); null for none.</summary>
     public IReadOnlyList<TrainingSet>? Dev { get; init; }
 

@@ -50,6 +50,22 @@ public static class PairFeatures
     /// <summary>Number of features.</summary>
     public static int Count => Names.Count;
 
+    /// <summary>Index of <c>bm25_rank</c>, the feature a model's score blend anchors on.</summary>
+    internal static int Bm25RankIndex { get; } = IndexOfName("bm25_rank");
+
+    private static int IndexOfName(string name)
+    {
+        for (var i = 0; i < Names.Count; i++)
+        {
+            if (Names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"no feature named {name}");
+    }
+
     /// <summary>Identifies names, order and definitions: a model trained on another hash is refused.</summary>
     public static string Hash { get; } =
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"v{Version}:" + string.Join(",", Names))))[..16].ToLowerInvariant();

@@ -85,6 +85,10 @@ internal sealed partial class CompiledTreeEnsemble
     private readonly float[]? _slotThreshold;
     private readonly uint[]? _slotKeep;
 
+    // Set only by WithBlend, on a copy: null means the trees alone.
+    private ScoreBlend? _blend;
+    private int _rankFeature;
+
     private CompiledTreeEnsemble(IReadOnlyList<TreeSpec> trees, int featureCount, ScoringKernel kernel)
     {
         FeatureCount = featureCount;
@@ -206,8 +210,31 @@ internal sealed partial class CompiledTreeEnsemble
         _ => false,
     };
 
+    /// <summary>How the trees' sum is mixed with the BM25 order (default: the trees alone).</summary>
+    public ScoreBlend Blend => _blend ?? ScoreBlend.TreesOnly;
+
+    /// <summary>The same trees with a different <see cref="Blend"/>; the compiled tables are shared.</summary>
+    /// <param name="blend">The blend.</param>
+    /// <param name="rankFeature">Index of the 1-based BM25 rank in a row (the <c>bm25_rank</c> feature).</param>
+    public CompiledTreeEnsemble WithBlend(ScoreBlend blend, int rankFeature)
+    {
+        ArgumentNullException.ThrowIfNull(blend);
+        ArgumentOutOfRangeException.ThrowIfNegative(rankFeature);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rankFeature, FeatureCount);
+        var copy = (CompiledTreeEnsemble)MemberwiseClone();
+        copy._blend = blend.IsTreesOnly ? null : blend;
+        copy._rankFeature = rankFeature;
+        return copy;
+    }
+
     /// <summary>Scores one row of <see cref="FeatureCount"/> features.</summary>
     public float Score(ReadOnlySpan<float> features)
+    {
+        var trees = ScoreTrees(features);
+        return _blend is null ? trees : _blend.Apply(trees, features[_rankFeature]);
+    }
+
+    private float ScoreTrees(ReadOnlySpan<float> features)
     {
         if (features.Length != FeatureCount)
         {
@@ -233,6 +260,18 @@ internal sealed partial class CompiledTreeEnsemble
     /// <c>r * FeatureCount + f</c>) into the first <paramref name="rows"/> slots of <paramref name="scores"/>.</summary>
     /// <remarks>This is the fast path; any batch size gives the same scores as <see cref="Score(ReadOnlySpan{float})"/>.</remarks>
     public void Score(ReadOnlySpan<float> rowMajorFeatures, int rows, Span<float> scores)
+    {
+        ScoreTrees(rowMajorFeatures, rows, scores);
+        if (_blend is not null)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                scores[r] = _blend.Apply(scores[r], rowMajorFeatures[(r * FeatureCount) + _rankFeature]);
+            }
+        }
+    }
+
+    private void ScoreTrees(ReadOnlySpan<float> rowMajorFeatures, int rows, Span<float> scores)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if (rowMajorFeatures.Length != (long)rows * FeatureCount)

@@ -70,7 +70,21 @@ public sealed record RankerMetadata
 
     /// <summary>The final model on held-out development sets (null without <c>--dev</c>).</summary>
     public IReadOnlyList<SetEvaluation>? Dev { get; init; }
+
+    /// <summary>How the model's score mixes its trees with the BM25 order (null: the trees alone, as every model
+    /// trained before blends existed).</summary>
+    public ScoreBlend? Blend { get; init; }
+
+    /// <summary>How <see cref="Blend"/> was chosen: every blend of <see cref="ScoreBlend.Grid"/> with its
+    /// cross-validated selection metric on the pooled out-of-fold lists (null when trained without folds).</summary>
+    public IReadOnlyList<BlendChoice>? BlendSelection { get; init; }
 }
+
+/// <summary>One blend tried during training and its cross-validated selection metric.</summary>
+/// <param name="Blend">The blend.</param>
+/// <param name="Score">Weighted mean over sets of the selection metric (judged-only sets: MRR; others: MRR@10) of the
+/// out-of-fold lists ranked with it.</param>
+public sealed record BlendChoice(ScoreBlend Blend, double Score);
 
 /// <summary>One data set of a multi-set training.</summary>
 /// <param name="Name">The set's name (the prefix of its ranking-group ids).</param>
@@ -195,7 +209,13 @@ public sealed class RankerModel
             throw new ModelFormatException($"{path}: ML.NET cannot load the model ({e.Message})", e);
         }
 
-        return new RankerModel(metadata, CompiledTreeEnsemble.Compile(TreesOf(model, path), PairFeatures.Count), model);
+        var compiled = CompiledTreeEnsemble.Compile(TreesOf(model, path), PairFeatures.Count);
+        if (metadata.Blend is { IsTreesOnly: false } blend)
+        {
+            compiled = compiled.WithBlend(blend, PairFeatures.Bm25RankIndex);
+        }
+
+        return new RankerModel(metadata, compiled, model);
     }
 
     /// <summary>Reads and checks a model file's metadata alone, without loading its trees (for its calibration, say).</summary>
@@ -241,6 +261,7 @@ public sealed class RankerModel
                 $"{path}: the model's features were computed with analyzer '{metadata.AnalyzerVersion}', this Matching uses '{analyzer}'; retrain it with `matching train`");
         }
 
+        metadata.Blend?.Validate(path);
         metadata.Strength?.Validate(path);
         metadata.Bm25Strength?.Validate(path);
         return metadata;

@@ -191,6 +191,31 @@ public sealed class CompiledTreeEnsembleTests
         }
     }
 
+    [TestCaseSource(nameof(Kernels))]
+    public void WithBlend_AddsTheAnchorOnTheRankFeature_AndLeavesTheOriginalAlone(string kernel)
+    {
+        // One stump: f0 <= 0.5 ? 1 : 3.  Feature 1 is the 1-based BM25 rank.
+        TreeSpec[] trees = [new([~0], [~1], [0], [0.5f], [1, 3])];
+        var compiled = CompiledTreeEnsemble.Compile(trees, featureCount: 2, Runnable(kernel));
+        float[][] rows = [[0, 1], [1, 2], [0, 8], [1, 0.5f]];
+        var anchored = compiled.WithBlend(new ScoreBlend(1, 2), rankFeature: 1);
+        var bm25 = compiled.WithBlend(ScoreBlend.Bm25Only, rankFeature: 1);
+
+        var batch = new float[rows.Length];
+        anchored.Score(rows.SelectMany(r => r).ToArray(), rows.Length, batch);
+
+        using (Assert.EnterMultipleScope())
+        {
+            // trees - 2 ln(rank); a rank below 1 counts as 1.
+            float[] expected = [1, (float)(3 - (2 * Math.Log(2))), (float)(1 - (2 * Math.Log(8))), 3];
+            Assert.That(rows.Select(r => anchored.Score(r)), Is.EqualTo(expected));
+            Assert.That(batch, Is.EqualTo(expected));
+            Assert.That(rows.Select(r => bm25.Score(r)), Is.EqualTo(new[] { 0f, (float)-Math.Log(2), (float)-Math.Log(8), 0f }));
+            Assert.That(rows.Select(r => compiled.Score(r)), Is.EqualTo(new float[] { 1, 3, 1, 3 }), "the original keeps the trees alone");
+            Assert.That(compiled.Blend.IsTreesOnly && !anchored.Blend.IsTreesOnly, Is.True);
+        }
+    }
+
     private static IEnumerable<TestCaseData> ShapesAndKernels() =>
         from shape in new[] { (Features: 7, MaxLeaves: 32), (Features: 40, MaxLeaves: 32), (Features: 3, MaxLeaves: 2) }
         from kernel in Kernels()

@@ -163,17 +163,16 @@ public sealed class RankerWorkflowTests
         }
     }
 
-    [Test]
-    public void Evaluate_JudgedOnlyCandidates_CondensedMetrics()
+    /// <summary>Candidate lists of one relevant and two judged non-relevant achievements per demand.</summary>
+    private static RankingData JudgedOnlyData()
     {
-        // Candidate lists of one relevant and two judged non-relevant achievements per demand.
         var judgments = SampleEvent.BestPairs
             .SelectMany(j => new[] { j, new Matching.Ingestion.Judgment(j.DemandId, "A100", 0), new Matching.Ingestion.Judgment(j.DemandId, "A050", 0) })
             .Where(j => j.Grade > 0 || j.AchievementId != SampleEvent.BestPairs.First(b => b.DemandId == j.DemandId).AchievementId)
             .ToList();
         var run = judgments.Select(j => new Matching.Ingestion.RunEntry(j.DemandId, j.AchievementId, 1, 0)).GroupBy(r => r.DemandId)
             .SelectMany(g => g.Select((r, i) => r with { Rank = i + 1 })).ToList();
-        var data = new RankingData
+        return new RankingData
         {
             Achievements = SampleEvent.Achievements,
             Demands = SampleEvent.Demands,
@@ -181,7 +180,12 @@ public sealed class RankerWorkflowTests
             Candidates = run,
             JudgedOnly = true,
         };
+    }
 
+    [Test]
+    public void Evaluate_JudgedOnlyCandidates_CondensedMetrics()
+    {
+        var data = JudgedOnlyData();
         var result = RankerWorkflow.Evaluate(data, _report.Model);
 
         using (Assert.EnterMultipleScope())
@@ -240,6 +244,68 @@ public sealed class RankerWorkflowTests
         Assert.That(match.Success, Is.True, log.ToString());
         Assert.That(Enumerable.Range(2, 3).Sum(g => int.Parse(match.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture)),
             Is.EqualTo(SampleEvent.BestPairs.Count));
+    }
+
+    [Test]
+    public void Train_WithFolds_RecordsTheBlendCrossValidationChose()
+    {
+        var metadata = _report.Model.Metadata;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(metadata.BlendSelection!.Select(c => c.Blend), Is.EqualTo(ScoreBlend.Grid));
+            var best = metadata.BlendSelection!.Max(c => c.Score);
+            Assert.That(metadata.Blend, Is.EqualTo(metadata.BlendSelection!.First(c => c.Score == best).Blend), "the best, ties to the earlier");
+            Assert.That(_report.Model.Compiled.Blend, Is.EqualTo(metadata.Blend));
+        }
+    }
+
+    [Test]
+    public void Train_WithoutFoldsOrWithoutBlend_ScoresWithTheTreesAlone()
+    {
+        using var temp = new TempDirectory();
+        var noFolds = RankerWorkflow.Train(SampleData(), s_small, temp.File("plain.zip"));
+        var noBlend = RankerWorkflow.Train([new TrainingSet("data", SampleData())], s_small, temp.File("no-blend.zip"),
+            new TrainingPlan { Folds = 2, Blend = false }, log: null);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(noFolds.Model.Metadata.Blend, Is.Null);
+            Assert.That(noBlend.Model.Metadata.Blend, Is.Null);
+            Assert.That(noBlend.Model.Metadata.BlendSelection, Is.Null);
+            Assert.That(noBlend.Model.Compiled.Blend.IsTreesOnly, Is.True);
+        }
+    }
+
+    [Test]
+    public void Load_Bm25OrderBlend_RanksGivenListsExactlyAsBm25()
+    {
+        // Given candidate lists are ranked by the bm25 feature, the feature the blend anchors on.
+        var path = _temp.File("bm25-blend.zip");
+        File.Copy(_temp.File("ranker.zip"), path);
+        RewriteMetadata(path, m => m with { Blend = ScoreBlend.Bm25Only });
+        var model = RankerModel.Load(path);
+
+        var bm25 = RankerWorkflow.Evaluate(JudgedOnlyData(), null);
+        var blended = RankerWorkflow.Evaluate(JudgedOnlyData(), model);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(bm25.Run, Has.Count.GreaterThan(40));
+            Assert.That(blended.Run.Select(q => q.Candidates.Select(c => c.Id)), Is.EqualTo(bm25.Run.Select(q => q.Candidates.Select(c => c.Id))));
+            Assert.That(blended.Reranked, Is.EqualTo(blended.Bm25));
+            Assert.That(model.Compiled.Blend, Is.EqualTo(ScoreBlend.Bm25Only));
+        }
+    }
+
+    [Test]
+    public void Load_BlendWithNoWeight_Refused()
+    {
+        var path = _temp.File("zero-blend.zip");
+        File.Copy(_temp.File("ranker.zip"), path);
+        RewriteMetadata(path, m => m with { Blend = new ScoreBlend(0, 0) });
+
+        Assert.That(() => RankerModel.Load(path), Throws.TypeOf<ModelFormatException>().With.Message.Contains("score blend"));
     }
 
     private static void RewriteMetadata(string path, Func<RankerMetadata, RankerMetadata> change)
