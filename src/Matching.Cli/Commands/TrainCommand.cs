@@ -53,6 +53,10 @@ internal static class TrainCommand
         {
             Description = $"Exit {ExitCodes.RankerLoss} and write nothing when the cross-validated model (or the final one on a --dev set) ranks below BM25 on any set.",
         };
+        var nested = new Option<bool>("--nested")
+        {
+            Description = "With --search: report the cross-validated figures of the whole search (each outer fold searches its own training demands), not the chosen point's, which are optimistic. About K times slower; same model.",
+        };
         var noBlend = new Option<bool>("--no-blend")
         {
             Description = "Score with the trees alone. By default, with --folds, the model's score mixes its trees with the BM25 order by a weight chosen by cross-validation (nested within each fold for the reported figures).",
@@ -61,7 +65,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the LambdaRank reranker on judged demand–achievement pairs; prints cross-validated metrics and features by gain.");
         ranking.AddTo(command);
-        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, requireNoLoss, noBlend, dev })
+        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, nested, requireNoLoss, noBlend, dev })
         {
             command.Add(option);
         }
@@ -86,6 +90,11 @@ internal static class TrainCommand
             if (Given(grid) && !result.GetValue(search))
             {
                 result.AddError("--grid needs --search");
+            }
+
+            if (result.GetValue(nested) && (!result.GetValue(search) || k < 3))
+            {
+                result.AddError("--nested needs --search and --folds K (at least 3)");
             }
 
             if (result.GetValue(requireNoLoss) && k < 2 && !Given(dev))
@@ -133,6 +142,7 @@ internal static class TrainCommand
                     Search = parse.GetValue(search) ? (parse.GetValue(grid) is { } spec ? ParameterGrid.Parse(spec) : new ParameterGrid()) : null,
                     RequireNoLoss = parse.GetValue(requireNoLoss),
                     Blend = !parse.GetValue(noBlend),
+                    Nested = parse.GetValue(nested),
                     Dev = parse.GetValue(dev) is { } devPath ? ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)) : null,
                 };
                 if (single)

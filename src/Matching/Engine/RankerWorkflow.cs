@@ -127,8 +127,9 @@ public static class RankerWorkflow
             if (plan.Search is { } grid)
             {
                 CrossValidation chosen;
-                (selection, options, chosen) = Search(trainings, grid, options, plan, log);
-                folds = chosen.Results;
+                var nested = plan.Nested ? NestedSearch(trainings, grid, options, plan.Folds, plan.Blend, single, log) : null;
+                (selection, options, chosen) = Search(trainings, grid, options, plan.Folds, plan.Blend, log);
+                folds = nested ?? chosen.Results;
                 blend = chosen.Blend;
                 blendChoices = chosen.BlendChoices;
                 AddCalibration(trainings, chosen.Models, blend, calibration);
@@ -262,25 +263,25 @@ public static class RankerWorkflow
         "when no point is, the highest score overall (and --require-no-loss refuses it); ties go to the earlier point in grid order";
 
     private static (ParameterSelection Selection, RankerTrainingOptions Chosen, CrossValidation Folds) Search(
-        List<SetState> trainings, ParameterGrid grid, RankerTrainingOptions options, TrainingPlan plan, TextWriter? log)
+        List<SetState> trainings, ParameterGrid grid, RankerTrainingOptions options, int folds, bool blend, TextWriter? log)
     {
         var candidates = grid.Points(options);
         var points = new List<GridPoint>();
         var results = new List<CrossValidation>();
         var totalWeight = trainings.Sum(t => t.Set.Weight);
-        log?.WriteLine($"search: {candidates.Count} grid points x {plan.Folds} folds");
+        log?.WriteLine($"search: {candidates.Count} grid points x {folds} folds");
         for (var p = 0; p < candidates.Count; p++)
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var cv = CrossValidate(trainings, candidates[p], plan.Folds, log, single: false, foldLines: false);
+            var cv = CrossValidate(trainings, candidates[p], folds, log, single: false, foldLines: false);
             var parameters = Point(candidates[p]);
-            if (plan.Blend)
+            if (blend)
             {
                 // Each point with its best blend on its own out-of-fold lists: the blend is chosen by cross-validation
                 // like the point itself (not nested: the development sets are the held-out check of both).
-                var (blend, choices) = ChooseBlend(trainings, OutOfFold(trainings, cv.Models));
-                cv = cv with { Results = Rescore(trainings, cv.Models, blend), Blend = blend, BlendChoices = choices };
-                parameters["blend"] = blend.Describe();
+                var (chosenBlend, choices) = ChooseBlend(trainings, OutOfFold(trainings, cv.Models));
+                cv = cv with { Results = Rescore(trainings, cv.Models, chosenBlend), Blend = chosenBlend, BlendChoices = choices };
+                parameters["blend"] = chosenBlend.Describe();
             }
 
             var gains = trainings.Select(t =>
@@ -366,26 +367,39 @@ public static class RankerWorkflow
     private static ScoreBlend ChooseBlendWithin(List<SetState> trainings, RankerTrainingOptions options, int outer, int folds, TextWriter? log)
     {
         var innerFolds = Math.Max(2, folds - 1);
-        var splits = trainings.Select(t => t.InnerSplit(outer, innerFolds)).ToList();
-        var pooled = new List<OutOfFoldList>();
-        for (var inner = 0; inner < innerFolds; inner++)
-        {
-            var training = trainings.SelectMany((t, i) => t.Keyed(splits[i].Where(x => x.Fold != inner).Select(x => x.Demand))).ToList();
-            var model = TrainOrBm25(training, options, null, "");
-            for (var i = 0; i < trainings.Count; i++)
-            {
-                foreach (var demand in splits[i].Where(x => x.Fold == inner).Select(x => x.Demand))
-                {
-                    var group = trainings[i].EvaluationGroup(demand);
-                    pooled.Add(new OutOfFoldList(trainings[i], group, model is null ? new float[group.Count] : ScoresOf(group, model)));
-                }
-            }
-        }
-
-        var (blend, choices) = ChooseBlend(trainings, pooled);
+        var inner = trainings.Select(t => t.Inner(outer, innerFolds)).ToList();
+        var cv = CrossValidate(inner, options, innerFolds, log: null, single: true, foldLines: false);
+        var (blend, choices) = ChooseBlend(inner, OutOfFold(inner, cv.Models));
         log?.WriteLine($"fold {outer + 1}/{folds}: blend by {innerFolds}-fold inner cross-validation: " +
             string.Join(", ", choices.Select(c => FormattableString.Invariant($"{c.Blend.Describe()} {c.Score:0.0000}"))));
         return blend;
+    }
+
+    /// <summary>The cross-validated figures of the whole search: each outer fold searches the grid (and chooses the
+    /// blend) by an inner cross-validation of its own training demands, trains the chosen point on them and ranks its
+    /// held-out demands. Honest where the chosen point's own figures are optimistic: they chose it.</summary>
+    private static Dictionary<TrainingSet, List<FoldResult>> NestedSearch(
+        List<SetState> trainings, ParameterGrid grid, RankerTrainingOptions options, int folds, bool blend, bool single, TextWriter? log)
+    {
+        var results = trainings.ToDictionary(t => t.Set, _ => new List<FoldResult>());
+        var innerFolds = Math.Max(2, folds - 1);
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var inner = trainings.Select(t => t.Inner(fold, innerFolds)).ToList();
+            var (selection, chosen, cv) = Search(inner, grid, options, innerFolds, blend, log: null);
+            var compiled = TrainOrBm25([.. trainings.SelectMany(t => t.Keyed(t.Outside(fold)))], chosen, log, $"fold {fold + 1}/{folds}");
+            var scoring = compiled?.WithBlend(cv.Blend, PairFeatures.Bm25RankIndex);
+            foreach (var t in trainings)
+            {
+                var (bm25, reranked) = t.ScoreHeldOut(fold, scoring);
+                var result = new FoldResult(fold + 1, bm25, reranked);
+                results[t.Set].Add(result);
+                log?.WriteLine($"nested fold {fold + 1}/{folds}{(single ? "" : $" {t.Set.Name}")}: {Describe(result)} " +
+                    $"[searched by {innerFolds}-fold inner cross-validation: {Describe(selection.Points[selection.Chosen - 1].Parameters)}{(blend ? $", blend {cv.Blend.Describe()}" : "")}]");
+            }
+        }
+
+        return results;
     }
 
     /// <summary>Every held-out list of every fold with its fold model's tree scores (zeros where the fold had no model,
@@ -488,17 +502,44 @@ public static class RankerWorkflow
     }
 
     /// <summary>One set during training: its context, judged demands, cached groups and fold split.</summary>
-    private sealed class SetState(TrainingSet set, Context context, string? prefix)
+    private sealed class SetState
     {
-        private readonly Dictionary<string, RankingGroup> _training = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, RankingGroup> _evaluation = new(StringComparer.Ordinal);
+        private readonly Context _context;
+        private readonly string? _prefix;
+        private readonly Dictionary<string, RankingGroup> _training;
+        private readonly Dictionary<string, RankingGroup> _evaluation;
         private FoldAssignment[] _assignment = [];
         private int _seed;
         private FoldGrouping _grouping;
 
-        public TrainingSet Set { get; } = set;
+        public SetState(TrainingSet set, Context context, string? prefix)
+            : this(set, context, prefix, context.TrainableDemands(), new(StringComparer.Ordinal), new(StringComparer.Ordinal))
+        {
+        }
 
-        public List<Demand> Demands { get; } = context.TrainableDemands();
+        private SetState(TrainingSet set, Context context, string? prefix, List<Demand> demands,
+            Dictionary<string, RankingGroup> training, Dictionary<string, RankingGroup> evaluation)
+        {
+            Set = set;
+            _context = context;
+            _prefix = prefix;
+            Demands = demands;
+            _training = training;
+            _evaluation = evaluation;
+        }
+
+        public TrainingSet Set { get; }
+
+        public List<Demand> Demands { get; }
+
+        /// <summary>The demands outside outer fold <paramref name="outer"/> as a set of their own (sharing the cached
+        /// groups), split into <paramref name="folds"/> inner folds with the same grouping and a seed of their own.</summary>
+        public SetState Inner(int outer, int folds)
+        {
+            var inner = new SetState(Set, _context, _prefix, [.. Outside(outer)], _training, _evaluation);
+            inner.Split(folds, _seed + outer + 1, _grouping, log: null, single: true);
+            return inner;
+        }
 
         /// <summary>Computes every demand's training and evaluation group once (features on every core); folds and grid
         /// points reuse them.</summary>
@@ -506,7 +547,7 @@ public static class RankerWorkflow
         {
             var judgedOnly = Set.Data.JudgedOnly;
             var groups = Demands.AsParallel().AsOrdered().WithDegreeOfParallelism(Environment.ProcessorCount)
-                .Select(d => (d.Id, Training: context.Dataset.TrainingGroup(d, judgedOnly), Evaluation: context.Dataset.EvaluationGroup(d, judgedOnly)))
+                .Select(d => (d.Id, Training: _context.Dataset.TrainingGroup(d, judgedOnly), Evaluation: _context.Dataset.EvaluationGroup(d, judgedOnly)))
                 .ToList();
             foreach (var (id, training, evaluation) in groups)
             {
@@ -534,32 +575,21 @@ public static class RankerWorkflow
         public IEnumerable<Demand> Outside(int fold) => _assignment.Where(a => a.Fold != fold).Select(a => Demands[a.Demand]);
 
         public IEnumerable<KeyedGroup> Keyed(IEnumerable<Demand> demands) =>
-            demands.Select(d => new KeyedGroup(prefix + d.Id, _training[d.Id], (float)Set.Weight));
+            demands.Select(d => new KeyedGroup(_prefix + d.Id, _training[d.Id], (float)Set.Weight));
 
         /// <summary>The evaluation groups of a fold's held-out demands.</summary>
         public List<RankingGroup> HeldOut(int fold) =>
             [.. _assignment.Where(a => a.Fold == fold).Select(a => _evaluation[Demands[a.Demand].Id])];
 
-        public RankingGroup EvaluationGroup(Demand demand) => _evaluation[demand.Id];
-
-        /// <summary>The demands outside outer fold <paramref name="outer"/>, split again into <paramref name="folds"/>
-        /// inner folds with the same grouping (and a seed of their own).</summary>
-        public List<(Demand Demand, int Fold)> InnerSplit(int outer, int folds)
-        {
-            var outside = Outside(outer).ToList();
-            var assignment = CrossValidationFolds.Assign([.. outside.Select(d => d.Id)], Set.Data.Judgments, folds, _seed + outer + 1, _grouping);
-            return [.. assignment.Select(a => (outside[a.Demand], a.Fold))];
-        }
-
         /// <summary>BM25 and the model on the fold's held-out demands (a null model: the BM25 order for both).</summary>
         public (RankingScores Bm25, RankingScores Reranked) ScoreHeldOut(int fold, CompiledTreeEnsemble? model)
         {
-            var (bm25, reranked, _) = context.Score(HeldOut(fold), model);
+            var (bm25, reranked, _) = _context.Score(HeldOut(fold), model);
             return (bm25, reranked ?? bm25);
         }
 
         /// <summary>The selection metric of these lists in these orders.</summary>
-        public double Primary(List<RankingGroup> groups, List<int[]> orders) => RankerWorkflow.Primary(Set.Data, context.Metrics(groups, orders));
+        public double Primary(List<RankingGroup> groups, List<int[]> orders) => RankerWorkflow.Primary(Set.Data, _context.Metrics(groups, orders));
     }
 
     /// <summary>Fits the reranked and BM25 strength calibrations on the out-of-fold lists (none without folds).</summary>

@@ -29,6 +29,12 @@ public sealed class TrainingPlan
     /// the trees alone.</summary>
     public bool Blend { get; init; } = true;
 
+    /// <summary>With <see cref="Search"/>: report (and guard with <see cref="RequireNoLoss"/>) the cross-validated figures
+    /// of the whole search, each outer fold searching the grid by an inner cross-validation of its own training demands,
+    /// instead of the chosen point's own figures, which are optimistic because they chose it. The model is the same;
+    /// training takes about folds times longer. Default false.</summary>
+    public bool Nested { get; init; }
+
     /// <summary>Held-out development sets the final model is evaluated on (never trained on); null for none.</summary>
     public IReadOnlyList<TrainingSet>? Dev { get; init; }
 
@@ -48,6 +54,16 @@ public sealed class TrainingPlan
         if (Search is not null && Folds < 2)
         {
             problems.Add("a parameter search needs Folds of at least 2");
+        }
+
+        if (Nested && Search is null)
+        {
+            problems.Add("Nested needs a Search");
+        }
+
+        if (Nested && Folds < 3)
+        {
+            problems.Add("Nested needs Folds of at least 3 (each outer fold's training demands are split again)");
         }
 
         if (RequireNoLoss && Folds < 2 && Dev is not { Count: > 0 })

@@ -299,6 +299,38 @@ public sealed class RankerWorkflowTests
     }
 
     [Test]
+    public void Train_NestedSearch_ReportsEachOuterFoldsOwnSearch()
+    {
+        using var temp = new TempDirectory();
+        var log = new StringWriter();
+        var grid = new ParameterGrid { Trees = [10, 30], Leaves = [8], MinimumExampleCountPerLeaf = [5], LearningRates = [0.1] };
+        var report = RankerWorkflow.Train([new TrainingSet("sample", SampleData())], s_small, temp.File("nested.zip"),
+            new TrainingPlan { Folds = 3, Search = grid, Nested = true }, log);
+
+        var folds = report.Model.Metadata.Sets![0].Folds;
+        var lines = log.ToString().Split('\n').Where(l => l.StartsWith("nested fold ", StringComparison.Ordinal)).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(folds, Has.Count.EqualTo(3));
+            Assert.That(lines, Has.Count.EqualTo(3));
+            Assert.That(lines, Has.All.Contains("searched by 2-fold inner cross-validation: trees "));
+            Assert.That(report.Model.Metadata.Selection!.Points, Has.Count.EqualTo(2), "the final choice searches all the data");
+            Assert.That(folds.Sum(f => f.Bm25.Full!.Queries), Is.EqualTo(SampleEvent.BestPairs.Count), "every demand held out once");
+        }
+    }
+
+    [TestCase(0, false)]
+    [TestCase(2, true)]
+    public void Train_NestedWithoutSearchOrWithTwoFolds_Refused(int folds, bool search)
+    {
+        using var temp = new TempDirectory();
+        var plan = new TrainingPlan { Folds = folds, Nested = true, Search = search ? new ParameterGrid() : null };
+
+        Assert.That(() => RankerWorkflow.Train([new TrainingSet("sample", SampleData())], s_small, temp.File("x.zip"), plan, null),
+            Throws.ArgumentException.With.Message.Contains("Nested needs"));
+    }
+
+    [Test]
     public void Load_BlendWithNoWeight_Refused()
     {
         var path = _temp.File("zero-blend.zip");
