@@ -125,22 +125,29 @@ fmt() { LC_ALL=C printf '%.4f' "$1"; }
 duration() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 cmd_of() { echo "\`matching ${row_cmd[$1]}${2:-}\`"; }
 
+blend_of() { # ID: folds whose inner cross-validation chose the BM25 order, of all folds
+  local log=$work/rows/$1.log total bm25
+  total=$(grep -c '\[blend ' "$log" 2>/dev/null || true)
+  bm25=$(grep -c '\[blend BM25 order\]' "$log" 2>/dev/null || true)
+  if [[ ${total:-0} -gt 0 ]]; then echo "$bm25 of $total"; else echo "—"; fi
+}
+
 judged_line() { # ID [KIND]: with KIND, a folds column after the name
   local id=$1 f=$work/rows/$1.json name=${row_name[$1]}${2:+ | $2}
-  if [[ ! -s $f ]]; then echo "| $name | — | *missing* | | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
+  if [[ ! -s $f ]]; then echo "| $name | — | *missing* | | | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
   jq -r --arg name "$name" '.Mean as $m | def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
     "| \($name) | \($m.Bm25.Judged.Queries) | \($m.Bm25.Judged.Mrr|f) | \($m.Reranked.Judged.Mrr|f) | \($m.Bm25.Judged.P1|f) | \($m.Reranked.Judged.P1|f) | \($m.Bm25.Judged.Ndcg|f) | \($m.Reranked.Judged.Ndcg|f) |"' "$f" \
     | tr -d '\n'
-  echo " $(cmd_of "$id" " --out M.zip") |"
+  echo " $(blend_of "$id") | $(cmd_of "$id" " --out M.zip") |"
 }
 
 full_line() { # ID LABEL
   local id=$1 f=$work/rows/$1.json label=${2:-}
-  if [[ ! -s $f ]]; then echo "| ${row_name[$id]}$label | — | *missing* | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
+  if [[ ! -s $f ]]; then echo "| ${row_name[$id]}$label | — | *missing* | | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
   jq -r --arg name "${row_name[$id]}$label" '.Mean as $m | def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
     "| \($name) | \($m.Bm25.Full.Queries) | \($m.Bm25.Full.Mrr10|f) | \($m.Reranked.Full.Mrr10|f) | \($m.Bm25.Full.Ndcg10|f) | \($m.Reranked.Full.Ndcg10|f) | \($m.Bm25.Full.Recall100|f) |"' "$f" \
     | tr -d '\n'
-  echo " $(cmd_of "$id" " --out M.zip") |"
+  echo " $(blend_of "$id") | $(cmd_of "$id" " --out M.zip") |"
 }
 
 groups_of() { grep -m1 -o '([0-9]* groups' "$work/rows/$1.log" 2>/dev/null | tr -dc '0-9' || true; }
@@ -203,18 +210,29 @@ write_table() {
     echo "held-out demand's answer was a training positive of a sibling demand. Each fold's held-out demands are ranked by"
     echo "BM25 and by the model trained on the other folds; figures are the mean over folds (queries summed)."
     echo
+    echo "Each fold's model chooses between its trees and the order of the bm25 feature by an inner $((folds - 1))-fold"
+    echo "cross-validation of its own training demands (the score blend; README, \"Score blend\"): *folds ranking as BM25*"
+    echo "counts the folds whose inner cross-validation said the trees rank below BM25. Such a fold ranks exactly as BM25"
+    echo "on given candidate lists, so a set where every fold falls back shows reranked = BM25."
+    echo
+    echo "Why two choices and not a finer blend: measured on the judged-only rows (2026-12-07, commit 586a4b0 + blend), the"
+    echo "reranked MRR with each fold choosing among trees, trees + {0.1, 0.25, 0.5, 1, 2, 4} × −ln rank and BM25 was PAWS-X"
+    echo "0.8296, BQ 0.8998, LCQMC 0.9413, AFQMC 0.7887; among trees, trees + 1 × −ln rank and BM25: 0.8370, 0.9003, 0.9393,"
+    echo "0.7887; between trees and BM25: 0.8444, 0.9003, 0.9413, 0.7887. Inner folds of a few hundred demands pick among close"
+    echo "blends by noise."
+    echo
     echo "### Judged-only (condensed lists of \`candidates.run\`: demands with a relevant and a judged non-relevant candidate; grade ≤ 0 is non-relevant)"
     echo
-    echo "| data set | queries | BM25 MRR | reranked MRR | BM25 P@1 | reranked P@1 | BM25 nDCG | reranked nDCG | command |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| data set | queries | BM25 MRR | reranked MRR | BM25 P@1 | reranked P@1 | BM25 nDCG | reranked nDCG | folds ranking as BM25 | command |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     for id in "${judged_rows[@]}"; do judged_line "$id"; done
     echo
     echo "### Full corpus (BM25 top 100 of every achievement; self-pairs excluded)"
     echo
     echo "Labels are incomplete on the pair tasks (many unlabelled paraphrases exist), so these understate quality."
     echo
-    echo "| data set | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | command |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| data set | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | folds ranking as BM25 | command |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     for id in "${full_rows[@]}"; do full_line "$id"; done
     for id in "${cv_rows[@]}"; do [[ $id == *.components ]] && full_line "$id"; done
     if ((${#cv_rows[@]})); then
@@ -234,8 +252,8 @@ write_table() {
       echo
       echo "Judged-only, the same comparison:"
       echo
-      echo "| data set | folds | queries | BM25 MRR | reranked MRR | BM25 P@1 | reranked P@1 | BM25 nDCG | reranked nDCG | command |"
-      echo "|---|---|---|---|---|---|---|---|---|---|"
+      echo "| data set | folds | queries | BM25 MRR | reranked MRR | BM25 P@1 | reranked P@1 | BM25 nDCG | reranked nDCG | folds ranking as BM25 | command |"
+      echo "|---|---|---|---|---|---|---|---|---|---|---|"
       for id in "${judged_ungrouped_rows[@]}"; do
         judged_line "${id%.demands}" "grouped (shared answers): $(groups_of "${id%.demands}") groups"
         judged_line "$id" "ungrouped (by demand; leaks)"
