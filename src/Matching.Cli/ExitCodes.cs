@@ -21,7 +21,8 @@ internal static class ExitCodes
     /// <summary>Outputs could not be written (permissions, disk full); previous outputs are untouched.</summary>
     public const int OutputError = 5;
 
-    /// <summary>A ranker model is missing, damaged, or from another feature or analyzer version.</summary>
+    /// <summary>A ranker model is missing, damaged, or from another feature or analyzer version; or an encoder directory
+    /// (<c>--encoder</c>) lacks model.onnx or vocab.txt, or its model, vocabulary or settings do not fit.</summary>
     public const int ModelError = 6;
 
     /// <summary>A cluster run failed: Redis or the silos unreachable, no live silo serves the run's index and model, or a

@@ -22,6 +22,7 @@ internal static class Program
             AgendaCommand.Create(host),
             ExplainCommand.Create(host),
             SynthCommand.Create(host),
+            EncodeCommand.Create(host),
             SiloCommand.Create(host),
         };
 

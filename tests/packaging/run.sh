@@ -25,6 +25,13 @@ for f in demand_matches.csv pairs.csv agenda_by_slot.csv report.html report.xlsx
   test -s "$work/tool-out/$f" || { echo "packaging: the tool did not write $f" >&2; cat "$work/tool.stderr" >&2; exit 1; }
 done
 
+# The installed tool runs an ONNX encoder (the tests' tiny one): ONNX Runtime's native library loads from the tool's
+# package, which leaves out the Android/iOS archives (Directory.Build.targets).
+"$work/tools/matching" encode --encoder "$repo/tests/Matching.Tests/Resources/tiny-encoder" "鱼塘死鱼，溶解氧在线监测。" >"$work/encode.stdout" 2>"$work/encode.stderr" \
+  || { echo "packaging: the tool could not run the ONNX encoder" >&2; cat "$work/encode.stderr" >&2; exit 1; }
+grep -q '"ids":\[2,5,6,7,5,43,8,9,10,11,12,13,14,44,3\],"vector":\[' "$work/encode.stdout" \
+  || { echo "packaging: matching encode printed no vector" >&2; cat "$work/encode.stdout" "$work/encode.stderr" >&2; exit 1; }
+
 # A consumer project referencing the package, running the README's ten-line example.
 mkdir -p "$work/consumer"
 cat >"$work/consumer/Consumer.csproj" <<PROJ

@@ -41,6 +41,11 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
             Err.WriteLine($"error: {e.Message}");
             return ExitCodes.ModelError;
         }
+        catch (Matching.Text.EncoderFormatException e)
+        {
+            Err.WriteLine($"error: {e.Message}");
+            return ExitCodes.ModelError;
+        }
         catch (Matching.Cluster.ClusterException e)
         {
             Err.WriteLine($"error: {e.Message}");

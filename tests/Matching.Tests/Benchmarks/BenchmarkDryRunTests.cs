@@ -83,7 +83,43 @@ public sealed class BenchmarkDryRunTests
                 Assert.That(scores[0], Is.GreaterThan(scores.Where((_, i) => i > 0).Max() + 1));
             }
         },
+        [$"{nameof(EncoderBenchmarks)}.{nameof(EncoderBenchmarks.TokenizeAbstract)}"] = (instance, result) =>
+        {
+            // Every Chinese character and punctuation mark of the 85-character abstract is one BERT token, and "pH" one more
+            // (lower-cased to ph, not in the tiny vocabulary: [UNK]): [CLS] + 84 + [SEP].
+            var encoder = (OnnxTextEncoder)Field(instance, "_encoder");
+            var ids = encoder.Tokenize(EncoderSentences[4]);
+            Assert.That(result, Is.EqualTo(ids.Count).And.EqualTo(EncoderTokenCount));
+            Assert.That((ids[0], ids[^1]), Is.EqualTo((2, 3)), "[CLS] … [SEP]");
+        },
+        [$"{nameof(EncoderBenchmarks)}.{nameof(EncoderBenchmarks.EncodeOneText)}"] = (instance, result) =>
+        {
+            // A unit vector of the tiny model's 6 dimensions, the same as in a batch of others.
+            var encoder = (OnnxTextEncoder)Field(instance, "_encoder");
+            var alone = encoder.Encode([EncoderSentences[4]])[0];
+            var inBatch = encoder.Encode((string[])Field(instance, "_batch"))[4];
+            Assert.That(result, Is.EqualTo(6));
+            Assert.That(Math.Sqrt(alone.Sum(x => (double)x * x)), Is.EqualTo(1.0).Within(1e-6));
+            Assert.That(alone, Is.EqualTo(inBatch).Within(1e-6f));
+        },
+        [$"{nameof(EncoderBenchmarks)}.{nameof(EncoderBenchmarks.EncodeBatchOf32)}"] = (instance, result) =>
+        {
+            // All 32 texts hold known characters: 32 non-zero vectors, each the text's own one-by-one vector.
+            var encoder = (OnnxTextEncoder)Field(instance, "_encoder");
+            var batch = (string[])Field(instance, "_batch");
+            var vectors = encoder.Encode(batch);
+            Assert.That(result, Is.EqualTo(32));
+            for (var i = 0; i < batch.Length; i++)
+            {
+                Assert.That(vectors[i], Is.EqualTo(encoder.Encode([batch[i]])[0]).Within(1e-6f), $"text {i}");
+            }
+        },
     };
+
+    private const int EncoderTokenCount = 86;
+
+    private static string[] EncoderSentences =>
+        (string[])typeof(EncoderBenchmarks).GetField("s_sentences", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
     private static string SimplifiedAbstract =>
         (string)typeof(SegmentationBenchmarks).GetField("Simplified", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
