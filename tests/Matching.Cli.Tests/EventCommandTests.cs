@@ -41,7 +41,7 @@ public sealed class EventOutputsTests
     {
         using (Assert.EnterMultipleScope())
         {
-            foreach (var file in new[] { "pairs.csv", "agenda_by_slot.csv", "needs_manual_matching.csv", "agenda_by_organization.csv", "report.html", "report.xlsx", "report.json" })
+            foreach (var file in new[] { "pairs.csv", "agenda_by_slot.csv", "needs_manual_matching.csv", "agenda_by_organization.csv", "university_view.csv", "report.html", "report.xlsx", "report.json" })
             {
                 Assert.That(File.Exists(s_run[file]), Is.True, file);
             }

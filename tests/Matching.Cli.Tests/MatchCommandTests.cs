@@ -27,7 +27,7 @@ public sealed class MatchCommandTests
             Assert.That(result.Err, Does.Contain("sample event").And.Contain("read 120 achievements").And.Contain("read 60 demands"));
             Assert.That(result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFileName), Is.EqualTo(new[]
             {
-                "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "agenda_by_slot.csv",
+                "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "university_view.csv", "agenda_by_slot.csv",
                 "agenda_by_organization.csv", "report.html", "report.xlsx", "report.json",
             }));
             Assert.That(ReadCsv(temp["demand_matches.csv"]), Has.Count.EqualTo(600));
@@ -113,7 +113,7 @@ public sealed class MatchCommandTests
         Cli.Run("match", "--out", first.Path);
         Cli.Run("match", "--out", second.Path);
 
-        foreach (var file in new[] { "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "agenda_by_slot.csv", "needs_manual_matching.csv", "agenda_by_organization.csv", "report.html", "report.xlsx", "report.json" })
+        foreach (var file in new[] { "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "agenda_by_slot.csv", "needs_manual_matching.csv", "agenda_by_organization.csv", "university_view.csv", "report.html", "report.xlsx", "report.json" })
         {
             Assert.That(File.ReadAllBytes(second[file]), Is.EqualTo(File.ReadAllBytes(first[file])), file);
         }
@@ -131,7 +131,7 @@ public sealed class MatchCommandTests
 
         var files = Directory.GetFiles(one.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.That(Directory.GetFiles(three.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(files));
-        Assert.That(files, Has.Count.EqualTo(10));
+        Assert.That(files, Has.Count.EqualTo(11));
         foreach (var file in files)
         {
             Assert.That(File.ReadAllBytes(three[file!]), Is.EqualTo(File.ReadAllBytes(one[file!])), file);

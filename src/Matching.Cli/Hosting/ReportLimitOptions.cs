@@ -18,11 +18,14 @@ internal sealed class ReportLimitOptions
     public Option<int> Pairs { get; } = NonNegative("--report-pairs", s_defaults.Pairs,
         "University–enterprise pairs (and unscheduled pairs) in report.html and report.json; all are in pairs.csv. Default 1000.");
 
+    public Option<int> Organizations { get; } = NonNegative("--report-organizations", s_defaults.Organizations,
+        "Organisations with a printable schedule of their own (a report.html section and a report.xlsx sheet each) and universities in report.html's university view; all are in agenda_by_organization.csv, university_view.csv and the 单位日程/高校视角 sheets. Default 200.");
+
     public Option<int> SheetRows { get; } = CreateSheetRows();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Cards, Recommendations, Pairs, SheetRows })
+        foreach (var option in new Option[] { Cards, Recommendations, Pairs, Organizations, SheetRows })
         {
             command.Add(option);
         }
@@ -33,6 +36,7 @@ internal sealed class ReportLimitOptions
         Cards = parse.GetValue(Cards),
         Recommendations = parse.GetValue(Recommendations),
         Pairs = parse.GetValue(Pairs),
+        Organizations = parse.GetValue(Organizations),
         SheetRows = parse.GetValue(SheetRows),
     };
 

@@ -50,6 +50,8 @@ public static class EventPlanner
             Pairs = pairs,
             Demands = run.WithReport ? Cards(engine, demands, batch, achievementById) : [],
             Agenda = agenda,
+            DemandContacts = ContactColumns.OfDemands(demands) is { Count: > 0 } demandContacts ? demandContacts : null,
+            AchievementContacts = ContactColumns.OfAchievements(achievements) is { Count: > 0 } achievementContacts ? achievementContacts : null,
             ManualMatching = ReportSummaries.Unmatched(demands, achievements, batch.Evidence(demandById, achievementById), options.StrongMatch, run.AchievementQueries),
             Method = (engine.Ranker is { } ranker ? $"BM25 top {engine.RerankDepth} reranked by a LambdaRank model (features {ranker.Metadata.FeatureHash})" : "BM25")
                 + (engine.IsCalibrated ? "; strength = calibrated probability of a useful match" : "; strength uncalibrated (the model has no calibration)"),

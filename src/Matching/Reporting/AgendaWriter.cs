@@ -21,45 +21,82 @@ internal static class AgendaWriter
     /// <summary>The workbook sheet ordered by organisation.</summary>
     public const string ByOrganizationSheet = "按单位";
 
-    /// <summary>CSV <c>slot,table,university,enterprise,score</c>, by slot, then table.</summary>
-    public static void WriteBySlot(TextWriter writer, Agenda agenda)
+    /// <summary>The columns both agenda CSVs add after the score for each side of a meeting: person, phone, e-mail.</summary>
+    private static string[] ContactCells(RecordContact? contact) => [contact?.Person ?? "", contact?.Phone ?? "", contact?.Email ?? ""];
+
+    /// <summary>CSV <c>slot,table,university,enterprise,score,topic,demand_id,achievement_id,university_contact,
+    /// university_phone,university_email,enterprise_contact,enterprise_phone,enterprise_email</c>, by slot, then table.
+    /// The topic is the pair's strongest evidence ("需求标题 ↔ 成果标题"); topic and contacts are empty where
+    /// <paramref name="briefs"/> (null: none) does not know them.</summary>
+    public static void WriteBySlot(TextWriter writer, Agenda agenda, MeetingBriefs? briefs = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(agenda);
-        CsvTable.Write(writer, ["slot", "table", "university", "enterprise", "score"],
-            BySlot(agenda).Select(m => new[] { CsvTable.Int(m.Slot), CsvTable.Int(m.Table), m.University, m.Enterprise, CsvTable.Score(m.Score) }));
+        briefs ??= MeetingBriefs.None;
+        CsvTable.Write(writer,
+            ["slot", "table", "university", "enterprise", "score", "topic", "demand_id", "achievement_id",
+             "university_contact", "university_phone", "university_email", "enterprise_contact", "enterprise_phone", "enterprise_email"],
+            BySlot(agenda).Select(briefs.For).Select(b => (string[])[
+                CsvTable.Int(b.Meeting.Slot), CsvTable.Int(b.Meeting.Table), b.Meeting.University, b.Meeting.Enterprise, CsvTable.Score(b.Meeting.Score),
+                b.TopicText, b.Topic?.DemandId ?? "", b.Topic?.AchievementId ?? "",
+                .. ContactCells(b.UniversityContact), .. ContactCells(b.EnterpriseContact)]));
     }
 
-    /// <summary>CSV <c>organization,slot,table,counterpart,score</c>: every meeting once for each of its two
-    /// organisations, by organisation (ordinal), then slot.</summary>
-    public static void WriteByOrganization(TextWriter writer, Agenda agenda)
+    /// <summary>CSV <c>organization,slot,table,counterpart,score,role,topic,demand_id,achievement_id,contact,phone,email,
+    /// counterpart_contact,counterpart_phone,counterpart_email</c>: every meeting once for each of its two
+    /// organisations, by organisation (ordinal), then slot — every organisation's schedule, however many there are.
+    /// Role is <c>university</c> or <c>enterprise</c>; contact, phone and email are the organisation's own.</summary>
+    public static void WriteByOrganization(TextWriter writer, Agenda agenda, MeetingBriefs? briefs = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(agenda);
-        CsvTable.Write(writer, ["organization", "slot", "table", "counterpart", "score"],
-            ByOrganization(agenda).Select(r => new[] { r.Organization, CsvTable.Int(r.Meeting.Slot), CsvTable.Int(r.Meeting.Table), r.Counterpart, CsvTable.Score(r.Meeting.Score) }));
+        briefs ??= MeetingBriefs.None;
+        CsvTable.Write(writer,
+            ["organization", "slot", "table", "counterpart", "score", "role", "topic", "demand_id", "achievement_id",
+             "contact", "phone", "email", "counterpart_contact", "counterpart_phone", "counterpart_email"],
+            ByOrganization(agenda).Select(r => (Row: r, Brief: briefs.For(r.Meeting))).Select(x => (string[])[
+                x.Row.Organization, CsvTable.Int(x.Row.Meeting.Slot), CsvTable.Int(x.Row.Meeting.Table), x.Row.Counterpart, CsvTable.Score(x.Row.Meeting.Score),
+                x.Row.IsUniversity ? "university" : "enterprise", x.Brief.TopicText, x.Brief.Topic?.DemandId ?? "", x.Brief.Topic?.AchievementId ?? "",
+                .. ContactCells(x.Row.IsUniversity ? x.Brief.UniversityContact : x.Brief.EnterpriseContact),
+                .. ContactCells(x.Row.IsUniversity ? x.Brief.EnterpriseContact : x.Brief.UniversityContact)]));
     }
 
-    /// <summary>An XLSX workbook with the sheets 按时段 (时段, 桌号, 高校, 企业, 匹配分) and 按单位 (单位, 时段, 桌号,
-    /// 对接单位, 匹配分), in the same orders as the CSV files. Numbers are numeric cells; text cells that would start
-    /// with = + - @ get the same apostrophe as everywhere else (the file may be re-saved as CSV by a user).</summary>
-    public static void WriteWorkbook(Stream stream, Agenda agenda)
+    /// <summary>An XLSX workbook with the sheets 按时段 (时段, 桌号, 高校, 企业, 匹配分, 会谈主题, 高校联系人, 企业联系人) and
+    /// 按单位 (单位, 时段, 桌号, 对接单位, 匹配分, 会谈主题, 本方联系人, 对方联系人), in the same orders as the CSV files,
+    /// each contact on one line ("张伟 · 0731-88830000 · zhangwei@example.cn"). Numbers are numeric cells; text cells
+    /// that would start with = + - @ get the same apostrophe as everywhere else (the file may be re-saved as CSV).</summary>
+    public static void WriteWorkbook(Stream stream, Agenda agenda, MeetingBriefs? briefs = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(agenda);
+        briefs ??= MeetingBriefs.None;
         var sheets = new Dictionary<string, object>
         {
-            [BySlotSheet] = BySlot(agenda)
-                .Select(m => new SlotRow { Slot = m.Slot, Table = m.Table, University = CsvTable.SpreadsheetSafe(m.University), Enterprise = CsvTable.SpreadsheetSafe(m.Enterprise), Score = Math.Round(m.Score, 6) })
+            [BySlotSheet] = BySlot(agenda).Select(briefs.For)
+                .Select(b => new SlotRow
+                {
+                    Slot = b.Meeting.Slot,
+                    Table = b.Meeting.Table,
+                    University = CsvTable.SpreadsheetSafe(b.Meeting.University),
+                    Enterprise = CsvTable.SpreadsheetSafe(b.Meeting.Enterprise),
+                    Score = Math.Round(b.Meeting.Score, 6),
+                    Topic = CsvTable.SpreadsheetSafe(b.TopicText),
+                    UniversityContact = CsvTable.SpreadsheetSafe(b.UniversityContact?.ToString() ?? ""),
+                    EnterpriseContact = CsvTable.SpreadsheetSafe(b.EnterpriseContact?.ToString() ?? ""),
+                })
                 .ToList(),
             [ByOrganizationSheet] = ByOrganization(agenda)
-                .Select(r => new OrganizationRow
+                .Select(r => (Row: r, Brief: briefs.For(r.Meeting)))
+                .Select(x => new OrganizationRow
                 {
-                    Organization = CsvTable.SpreadsheetSafe(r.Organization),
-                    Slot = r.Meeting.Slot,
-                    Table = r.Meeting.Table,
-                    Counterpart = CsvTable.SpreadsheetSafe(r.Counterpart),
-                    Score = Math.Round(r.Meeting.Score, 6),
+                    Organization = CsvTable.SpreadsheetSafe(x.Row.Organization),
+                    Slot = x.Row.Meeting.Slot,
+                    Table = x.Row.Meeting.Table,
+                    Counterpart = CsvTable.SpreadsheetSafe(x.Row.Counterpart),
+                    Score = Math.Round(x.Row.Meeting.Score, 6),
+                    Topic = CsvTable.SpreadsheetSafe(x.Brief.TopicText),
+                    Contact = CsvTable.SpreadsheetSafe((x.Row.IsUniversity ? x.Brief.UniversityContact : x.Brief.EnterpriseContact)?.ToString() ?? ""),
+                    CounterpartContact = CsvTable.SpreadsheetSafe((x.Row.IsUniversity ? x.Brief.EnterpriseContact : x.Brief.UniversityContact)?.ToString() ?? ""),
                 })
                 .ToList(),
         };
@@ -73,9 +110,9 @@ internal static class AgendaWriter
 
     private static IEnumerable<Meeting> BySlot(Agenda agenda) => agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table);
 
-    private static IEnumerable<(string Organization, string Counterpart, Meeting Meeting)> ByOrganization(Agenda agenda) =>
+    private static IEnumerable<(string Organization, string Counterpart, bool IsUniversity, Meeting Meeting)> ByOrganization(Agenda agenda) =>
         agenda.Meetings
-            .SelectMany(m => new[] { (m.University, m.Enterprise, m), (m.Enterprise, m.University, m) })
+            .SelectMany(m => new[] { (m.University, m.Enterprise, true, m), (m.Enterprise, m.University, false, m) })
             .OrderBy(r => r.Item1, StringComparer.Ordinal)
             .ThenBy(r => r.m.Slot)
             .ThenBy(r => r.m.Table)
@@ -98,6 +135,15 @@ internal static class AgendaWriter
 
         [ExcelColumnName("匹配分")]
         public double Score { get; init; }
+
+        [ExcelColumnName("会谈主题")]
+        public string Topic { get; init; } = "";
+
+        [ExcelColumnName("高校联系人")]
+        public string UniversityContact { get; init; } = "";
+
+        [ExcelColumnName("企业联系人")]
+        public string EnterpriseContact { get; init; } = "";
     }
 
     /// <summary>A row of the 按单位 sheet (public for MiniExcel's reflection only).</summary>
@@ -117,5 +163,14 @@ internal static class AgendaWriter
 
         [ExcelColumnName("匹配分")]
         public double Score { get; init; }
+
+        [ExcelColumnName("会谈主题")]
+        public string Topic { get; init; } = "";
+
+        [ExcelColumnName("本方联系人")]
+        public string Contact { get; init; } = "";
+
+        [ExcelColumnName("对方联系人")]
+        public string CounterpartContact { get; init; } = "";
     }
 }

@@ -4,7 +4,8 @@ using Matching.Scheduling;
 namespace Matching.Reporting;
 
 /// <summary>Writes an event run's files, all or nothing: the match tables and run, <c>pairs.csv</c>, the
-/// agenda (<c>agenda_by_slot.csv</c>, <c>agenda_by_organization.csv</c>), and the report as
+/// university-side view <c>university_view.csv</c>, the agenda (<c>agenda_by_slot.csv</c>,
+/// <c>agenda_by_organization.csv</c>, with each meeting's topic and both sides' contacts), and the report as
 /// <c>report.html</c>, <c>report.xlsx</c> and <c>report.json</c>.</summary>
 public static class EventOutputWriter
 {
@@ -19,6 +20,9 @@ public static class EventOutputWriter
 
     /// <summary>The agenda per organisation.</summary>
     public const string AgendaByOrganizationFile = "agenda_by_organization.csv";
+
+    /// <summary>The university-side view: for each university, the demands its achievements answer strongly.</summary>
+    public const string UniversityViewFile = "university_view.csv";
 
     /// <summary>The self-contained HTML report.</summary>
     public const string HtmlFile = "report.html";
@@ -57,11 +61,13 @@ public static class EventOutputWriter
             Agenda = agenda,
             Cuts = read.Cuts is { } cuts ? cuts with { Unscheduled = agenda.Unscheduled.Count, UnscheduledShown = agenda.Unscheduled.Count } : null,
         } : null;
+        // Topics and contacts come from the report; an agenda planned from a pair list alone has none.
+        var briefs = report is null ? MeetingBriefs.None : MeetingBriefs.Of(report);
         using var output = new AtomicOutput(outDirectory);
         List<string> names = [AgendaBySlotFile, AgendaByOrganizationFile, AgendaWorkbookFile];
-        output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda));
-        output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda));
-        output.Write(AgendaWorkbookFile, stream => AgendaWriter.WriteWorkbook(stream, agenda));
+        output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda, briefs));
+        output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda, briefs));
+        output.Write(AgendaWorkbookFile, stream => AgendaWriter.WriteWorkbook(stream, agenda, briefs));
         if (report is not null)
         {
             WriteReport(output, report, reportOptions);
@@ -95,8 +101,9 @@ public static class EventOutputWriter
     private static void WriteReport(AtomicOutput output, EventReport report, ReportOptions options)
     {
         var bounded = options.Bound(report);
-        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(bounded, writer));
-        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream, options.SheetRows));
+        // The schedules and the university view come from the whole report (the bounded one may have lost pairs).
+        output.WriteText(HtmlFile, writer => HtmlReportWriter.Write(bounded, writer, report, options));
+        output.Write(WorkbookFile, stream => WorkbookWriter.Write(report, stream, options.SheetRows, options.Organizations));
         output.Write(JsonFile, stream => JsonReportWriter.Write(bounded, stream));
     }
 
@@ -139,10 +146,19 @@ public static class EventOutputWriter
             manual.Demands.Select(u => Unmatched("demand", u)).Concat(manual.Achievements.Select(u => Unmatched("achievement", u)))));
         files.Add(Path.Combine(output.Directory, ManualMatchingFile));
 
+        output.WriteText(UniversityViewFile, writer => CsvTable.Write(writer,
+            ["university", "achievement_id", "achievement_title", "demand_id", "demand_title", "enterprise", "strength"],
+            UniversityAnswers.From(report).SelectMany(u => u.Achievements.SelectMany(a => a.Demands.Select(d => new[]
+            {
+                u.University, a.Id, a.Title, d.Id, d.Title, d.Enterprise, CsvTable.Score(d.Strength),
+            })))));
+        files.Add(Path.Combine(output.Directory, UniversityViewFile));
+
         if (report.Agenda is { } agenda)
         {
-            output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda));
-            output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda));
+            var briefs = MeetingBriefs.Of(report);
+            output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda, briefs));
+            output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda, briefs));
             files.Add(Path.Combine(output.Directory, AgendaBySlotFile));
             files.Add(Path.Combine(output.Directory, AgendaByOrganizationFile));
         }

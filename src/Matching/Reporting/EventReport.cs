@@ -36,6 +36,15 @@ public sealed record EventReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DataQualityCount>? DataQuality { get; init; }
 
+    /// <summary>Contacts of the demands whose input rows give one (联系人/电话/邮箱 …, see <see cref="RecordContact"/>), in
+    /// input order; null when none does (and then left out of report.json). The schedules print them beside each meeting.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecordContact>? DemandContacts { get; init; }
+
+    /// <summary>Contacts of the achievements whose input rows give one, in input order; null when none does.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecordContact>? AchievementContacts { get; init; }
+
     /// <summary>What this report leaves out to stay openable (see <see cref="ReportOptions"/>); null when it holds everything.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ReportCuts? Cuts { get; init; }

@@ -25,6 +25,12 @@ public sealed class ReportOptions
     /// <summary>University–enterprise pairs shown, best first (and unscheduled pairs under the agenda). Default 1,000.</summary>
     public int Pairs { get; init; } = 1_000;
 
+    /// <summary>Organisations given their own printable schedule — a section of the HTML and a sheet of the workbook —
+    /// in the schedules' order (universities, then enterprises, by name); universities shown in the HTML's
+    /// university-side view. The rest are in the workbook's 单位日程 and 高校视角 sheets and in
+    /// <c>agenda_by_organization.csv</c> and <c>university_view.csv</c>. Default 200.</summary>
+    public int Organizations { get; init; } = 200;
+
     /// <summary>Data rows per workbook sheet before the table continues on the next sheet. Default and most
     /// <see cref="MaxSheetRows"/> (1,048,575 + the header = Excel's 1,048,576).</summary>
     public int SheetRows { get; init; } = MaxSheetRows;
@@ -47,6 +53,11 @@ public sealed class ReportOptions
         if (Pairs < 0)
         {
             problems.Add("Pairs must not be negative");
+        }
+
+        if (Organizations < 0)
+        {
+            problems.Add("Organizations must not be negative");
         }
 
         if (SheetRows is < 1 or > MaxSheetRows)

@@ -24,6 +24,7 @@ internal static partial class WorkbookWriter
     internal const string ManualSheet = "需人工匹配";
     internal const string MeetingsSheet = "会议日程";
     internal const string OrganizationsSheet = "单位日程";
+    internal const string UniversityViewSheet = "高校视角";
 
     /// <summary>Feature contributions listed per recommendation.</summary>
     internal const int MaxContributions = 3;
@@ -33,9 +34,12 @@ internal static partial class WorkbookWriter
 
     /// <summary>Writes the workbook to <paramref name="output"/>, which stays open. A table longer than
     /// <paramref name="sheetRows"/> data rows continues on sheets named "推荐明细 (2)", "推荐明细 (3)", …, and the
-    /// summary sheet says so, so no sheet passes Excel's 1,048,576 rows.</summary>
-    public static void Write(EventReport report, Stream output, int sheetRows = ReportOptions.MaxSheetRows)
+    /// summary sheet says so, so no sheet passes Excel's 1,048,576 rows. The first <paramref name="organizations"/>
+    /// organisations with meetings (universities, then enterprises, by name) get a printable sheet each, named after
+    /// the organisation (made valid and unique, see <see cref="SheetNames"/>); every organisation is in 单位日程.</summary>
+    public static void Write(EventReport report, Stream output, int sheetRows = ReportOptions.MaxSheetRows, int organizations = 200)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(organizations);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(sheetRows, 1);
@@ -48,11 +52,14 @@ internal static partial class WorkbookWriter
             (PairsSheet, Pairs(report)),
             (RecommendationsSheet, Recommendations(report)),
             (ManualSheet, Manual(report.ManualMatching)),
+            (UniversityViewSheet, UniversityView(report)),
         };
+        var briefs = MeetingBriefs.Of(report);
+        var handouts = OrganizationHandout.From(report, briefs);
         if (report.Agenda is { } agenda)
         {
-            tables.Add((MeetingsSheet, Meetings(agenda)));
-            tables.Add((OrganizationsSheet, Organizations(agenda)));
+            tables.Add((MeetingsSheet, Meetings(agenda, briefs)));
+            tables.Add((OrganizationsSheet, Organizations(handouts)));
         }
 
         var summary = Summary(report);
@@ -71,6 +78,20 @@ internal static partial class WorkbookWriter
                     $"{name} 共 {table.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} 行，每个工作表至多 {sheetRows.ToString("N0", CultureInfo.InvariantCulture)} 行，分为 {name} … {SheetName(name, parts.Count)} 共 {parts.Count} 个工作表 · "
                     + $"{table.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} rows continued over {parts.Count} sheets of at most {sheetRows.ToString("N0", CultureInfo.InvariantCulture)} rows");
             }
+        }
+
+        var taken = SheetNames.Taken(sheets.Keys);
+        foreach (var handout in handouts.Take(organizations))
+        {
+            var table = Handout(handout, briefs);
+            sheets[SheetNames.Unique(handout.Organization, taken)] = table.Rows.Count <= sheetRows ? table : Split(table, sheetRows)[0];
+        }
+
+        if (handouts.Count > organizations)
+        {
+            Row(summary, "单位日程表说明",
+                $"共 {handouts.Count.ToString("N0", CultureInfo.InvariantCulture)} 个单位有会谈，前 {organizations.ToString("N0", CultureInfo.InvariantCulture)} 个各有一张日程表，全部单位的日程见 {OrganizationsSheet} 与 {EventOutputWriter.AgendaByOrganizationFile} · "
+                + $"{handouts.Count.ToString("N0", CultureInfo.InvariantCulture)} organisations have meetings; the first {organizations.ToString("N0", CultureInfo.InvariantCulture)} have a sheet each, every one is in {OrganizationsSheet} and {EventOutputWriter.AgendaByOrganizationFile}");
         }
 
         if (report.Cuts is { } cuts)
@@ -210,26 +231,71 @@ internal static partial class WorkbookWriter
         return table;
     }
 
-    private static DataTable Meetings(Agenda agenda)
+    private static DataTable Meetings(Agenda agenda, MeetingBriefs briefs)
     {
-        var table = Table(("轮次", typeof(int)), ("桌号", typeof(int)), ("高校", typeof(string)), ("企业", typeof(string)), ("得分", typeof(double)));
-        foreach (var m in agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table))
+        var table = Table(("轮次", typeof(int)), ("桌号", typeof(int)), ("高校", typeof(string)), ("企业", typeof(string)), ("得分", typeof(double)),
+            ("会谈主题（需求 ↔ 成果）", typeof(string)), ("高校联系人", typeof(string)), ("企业联系人", typeof(string)));
+        foreach (var b in agenda.Meetings.OrderBy(m => m.Slot).ThenBy(m => m.Table).Select(briefs.For))
         {
-            Row(table, m.Slot, m.Table, m.University, m.Enterprise, m.Score);
+            var m = b.Meeting;
+            Row(table, m.Slot, m.Table, m.University, m.Enterprise, m.Score, b.TopicText, b.UniversityContact?.ToString() ?? "", b.EnterpriseContact?.ToString() ?? "");
         }
 
         return table;
     }
 
-    private static DataTable Organizations(Agenda agenda)
+    private static DataTable Organizations(IReadOnlyList<OrganizationHandout> handouts)
     {
         var table = Table(("单位", typeof(string)), ("类型", typeof(string)), ("轮次", typeof(int)), ("桌号", typeof(int)),
-            ("对方单位", typeof(string)), ("得分", typeof(double)));
-        foreach (var org in OrganizationSchedule.From(agenda.Meetings))
+            ("对方单位", typeof(string)), ("得分", typeof(double)), ("会谈主题（需求 ↔ 成果）", typeof(string)), ("本方联系人", typeof(string)), ("对方联系人", typeof(string)));
+        foreach (var org in handouts)
         {
-            foreach (var m in org.Meetings)
+            foreach (var b in org.Meetings)
             {
-                Row(table, org.Organization, org.IsUniversity ? "高校" : "企业", m.Slot, m.Table, org.IsUniversity ? m.Enterprise : m.University, m.Score);
+                var m = b.Meeting;
+                var (own, other) = org.IsUniversity ? (b.UniversityContact, b.EnterpriseContact) : (b.EnterpriseContact, b.UniversityContact);
+                Row(table, org.Organization, org.IsUniversity ? "高校" : "企业", m.Slot, m.Table, org.IsUniversity ? m.Enterprise : m.University, m.Score,
+                    b.TopicText, own?.ToString() ?? "", other?.ToString() ?? "");
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>One organisation's printable sheet: its meetings in slot order, then its records that need manual matching.</summary>
+    private static DataTable Handout(OrganizationHandout org, MeetingBriefs briefs)
+    {
+        var table = Table(("类别", typeof(string)), ("轮次", typeof(int)), ("桌号", typeof(int)), ("对接单位", typeof(string)),
+            ("会谈主题（需求 ↔ 成果）", typeof(string)), ("强度/得分", typeof(double)), ("本方联系人", typeof(string)), ("对方联系人", typeof(string)));
+        foreach (var b in org.Meetings)
+        {
+            var m = b.Meeting;
+            var (own, other) = org.IsUniversity ? (b.UniversityContact, b.EnterpriseContact) : (b.EnterpriseContact, b.UniversityContact);
+            Row(table, "会谈", m.Slot, m.Table, org.IsUniversity ? m.Enterprise : m.University, b.TopicText, m.Score, own?.ToString() ?? "", other?.ToString() ?? "");
+        }
+
+        foreach (var u in org.Unmatched)
+        {
+            var closest = u.BestId.Length == 0 ? "无候选" : $"最接近：{u.BestId} {u.BestTitle}";
+            Row(table, org.IsUniversity ? "需人工匹配（成果）" : "需人工匹配（需求）", null, null, "", $"{u.Id} {u.Title}（{closest}）",
+                u.BestId.Length == 0 ? null : u.BestStrength, briefs.ContactOf(u, isDemand: !org.IsUniversity)?.ToString() ?? "", "");
+        }
+
+        return table;
+    }
+
+    private static DataTable UniversityView(EventReport report)
+    {
+        var table = Table(("高校", typeof(string)), ("成果编号", typeof(string)), ("成果名称", typeof(string)), ("需求编号", typeof(string)),
+            ("需求名称", typeof(string)), ("企业", typeof(string)), ("强度", typeof(double)));
+        foreach (var u in UniversityAnswers.From(report))
+        {
+            foreach (var a in u.Achievements)
+            {
+                foreach (var d in a.Demands)
+                {
+                    Row(table, u.University, a.Id, a.Title, d.Id, d.Title, d.Enterprise, d.Strength);
+                }
             }
         }
 

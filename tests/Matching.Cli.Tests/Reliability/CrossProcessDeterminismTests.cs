@@ -26,7 +26,7 @@ public sealed class CrossProcessDeterminismTests
             Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), first.Err + second.Err);
             Assert.That(firstFiles.Keys, Is.EquivalentTo(new[]
             {
-                "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "agenda_by_slot.csv",
+                "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "university_view.csv", "agenda_by_slot.csv",
                 "agenda_by_organization.csv", "report.html", "report.xlsx", "report.json",
             }));
             Assert.That(secondFiles.Keys, Is.EquivalentTo(firstFiles.Keys));

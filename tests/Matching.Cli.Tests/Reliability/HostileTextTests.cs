@@ -28,7 +28,7 @@ public sealed class HostileTextTests
 
     private static readonly string[] OutputFiles =
     [
-        "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "agenda_by_slot.csv",
+        "demand_matches.csv", "achievement_matches.csv", "run.trec", "pairs.csv", "needs_manual_matching.csv", "university_view.csv", "agenda_by_slot.csv",
         "agenda_by_organization.csv", "report.html", "report.xlsx", "report.json",
     ];
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Matching.Reporting;
 
 namespace Matching.Tests.Reporting;
 
@@ -35,6 +36,54 @@ public sealed class HtmlReportBrowserTests
             Assert.That(dom, Does.Not.Contain("<script"));
             Assert.That(dom, Does.Not.Contain("<img"));
         }
+    }
+
+    [Test]
+    public void PerOrganisationPage_HeadlessChromium_LoadsWithItsMeetingsAndPrintsAPageEach()
+    {
+        var chromium = Prerequisites.Chromium();
+        using var temp = new TempDirectory();
+        var page = temp.File("report.html");
+        var withoutSchedules = temp.File("no-schedules.html");
+        var report = HandoutTests.WithContacts();
+        File.WriteAllText(page, Render(report, new ReportOptions()), new UTF8Encoding(false));
+        File.WriteAllText(withoutSchedules, Render(report, new ReportOptions { Organizations = 0 }), new UTF8Encoding(false));
+
+        // The page as a browser opens it at 東莞精密沖壓有限公司's anchor: its DOM, not the file's text.
+        var dom = RunChromium(chromium, temp.File("profile"), "--dump-dom", new Uri(page).AbsoluteUri + "#org-6");
+        var from = dom.IndexOf("<article class=\"schedule\" id=\"org-6\">", StringComparison.Ordinal);
+        Assert.That(from, Is.GreaterThanOrEqualTo(0), "no section org-6 in the rendered page");
+        var section = dom[from..dom.IndexOf("</article>", from, StringComparison.Ordinal)];
+
+        var pdf = temp.File("report.pdf");
+        var pdfWithout = temp.File("no-schedules.pdf");
+        RunChromium(chromium, temp.File("profile"), "--no-pdf-header-footer", $"--print-to-pdf={pdf}", new Uri(page).AbsoluteUri);
+        RunChromium(chromium, temp.File("profile"), "--no-pdf-header-footer", $"--print-to-pdf={pdfWithout}", new Uri(withoutSchedules).AbsoluteUri);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(section, Does.Contain("<h3>東莞精密沖壓有限公司<span class=\"en\">企业 Enterprise · 1 场会谈 meetings</span></h3>"));
+            Assert.That(section, Does.Contain("<td class=\"n\">第 2 轮 Slot 2</td><td class=\"n\">1</td><td>华中科技大学</td>"));
+            Assert.That(section, Does.Contain("<td>陳美玲 · +86 769 2233 4455</td>"));
+            Assert.That(section, Does.Contain("<span class=\"id\">D2</span>沖壓件表面缺陷自動檢測"));
+            Assert.That(dom, Does.Contain("<article class=\"schedule\" id=\"org-1\">\n<h3>中南大学"));
+            // Printed, each of the six organisations starts a page of its own.
+            Assert.That(PdfPages(pdf) - PdfPages(pdfWithout), Is.GreaterThanOrEqualTo(6), "a page per organisation");
+        }
+    }
+
+    private static string Render(EventReport report, ReportOptions options)
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        HtmlReportWriter.Write(report, writer, options: options);
+        return writer.ToString();
+    }
+
+    /// <summary>The pages of a PDF Chromium printed (its page objects are written uncompressed).</summary>
+    private static int PdfPages(string pdf)
+    {
+        Assert.That(File.Exists(pdf), Is.True, "no PDF printed");
+        return System.Text.RegularExpressions.Regex.Count(Encoding.Latin1.GetString(File.ReadAllBytes(pdf)), @"/Type\s*/Page(?!s)");
     }
 
     private static string RunChromium(string chromium, string profile, params string[] arguments)

@@ -166,8 +166,8 @@ public sealed class HtmlReportWriterTests
             Assert.That(agenda, Does.Contain("<span class=\"num\">2.360</span><span class=\"lbl\">上界 Upper bound</span>"));
             Assert.That(agenda, Does.Contain("<span class=\"num\">1</span><span class=\"lbl\">未安排配对 Unscheduled</span>"));
             Assert.That(agenda, Does.Contain("达到上界的 95.2%"));
-            Assert.That(agenda, Does.Contain("<tr class=\"slot-first\"><td class=\"n\">第 2 轮 Slot 2</td><td class=\"n\">1</td><td>华中科技大学</td><td>東莞精密沖壓有限公司</td><td class=\"n\">0.550</td></tr>"));
-            Assert.That(agenda, Does.Contain("<tr><td>中南大学</td><td>高校 University</td><td class=\"n\">1</td><td><ul class=\"evidence\"><li>第 1 轮 · 1 号桌 · 宁波甬能新能源科技有限公司</li></ul></td></tr>"));
+            Assert.That(agenda, Does.Contain("<tr class=\"slot-first\"><td class=\"n\">第 2 轮 Slot 2</td><td class=\"n\">1</td><td>华中科技大学</td><td>東莞精密沖壓有限公司</td><td class=\"n\">0.550</td><td>—</td><td>—</td><td>—</td></tr>"));
+            Assert.That(agenda, Does.Contain("<tr><td><a href=\"#org-1\">中南大学</a></td><td>高校 University</td><td class=\"n\">1</td><td><ul class=\"evidence\"><li>第 1 轮 · 1 号桌 · 宁波甬能新能源科技有限公司</li></ul></td></tr>"));
             Assert.That(agenda, Does.Contain("<td>華南農業大學</td>"));
         }
     }

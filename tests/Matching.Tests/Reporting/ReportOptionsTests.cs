@@ -213,7 +213,7 @@ public sealed partial class ReportOptionsTests
         var workbook = File.ReadAllBytes(Path.Combine(WriteReport(Large(), new ReportOptions()), EventOutputWriter.WorkbookFile));
         using var stream = new MemoryStream(workbook);
 
-        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "会议日程", "单位日程" }));
+        Assert.That(MiniExcel.GetSheetNames(stream).Take(9), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "高校视角", "会议日程", "单位日程" }));
     }
 
     [Test]
@@ -238,9 +238,10 @@ public sealed partial class ReportOptionsTests
     [Test]
     public void Validate_OutOfRange_NamesEveryProblem()
     {
-        var options = new ReportOptions { Cards = -1, SheetRows = ReportOptions.MaxSheetRows + 1 };
+        var options = new ReportOptions { Cards = -1, Organizations = -2, SheetRows = ReportOptions.MaxSheetRows + 1 };
 
-        Assert.That(options.Validate, Throws.ArgumentException.With.Message.Contains("Cards must not be negative").And.Message.Contains("SheetRows must be between 1 and 1,048,575"));
+        Assert.That(options.Validate, Throws.ArgumentException.With.Message.Contains("Cards must not be negative")
+            .And.Message.Contains("Organizations must not be negative").And.Message.Contains("SheetRows must be between 1 and 1,048,575"));
     }
 
     [GeneratedRegex("<article class=\"card\"")]

@@ -24,7 +24,12 @@ public sealed class WorkbookWriterTests
     {
         using var stream = new MemoryStream(Write(SampleReport.Build()));
 
-        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "会议日程", "单位日程" }));
+        Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[]
+        {
+            "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "高校视角", "会议日程", "单位日程",
+            // A printable sheet per organisation with meetings: universities, then enterprises, by name (ordinal).
+            "中南大学", "华中科技大学", "南开大学", "\"><img src=x onerror=alert(1)>滨", "宁波甬能新能源科技有限公司", "東莞精密沖壓有限公司",
+        }));
     }
 
     [Test]
@@ -35,7 +40,7 @@ public sealed class WorkbookWriterTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配" }));
+            Assert.That(MiniExcel.GetSheetNames(stream), Is.EqualTo(new[] { "摘要", "行业覆盖", "地区覆盖", "校企配对", "推荐明细", "需人工匹配", "高校视角" }));
             Assert.That(Rows(workbook, "摘要").Last()["值"], Is.EqualTo("未安排"));
         }
     }
