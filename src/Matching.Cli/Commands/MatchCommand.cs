@@ -30,6 +30,9 @@ internal static class MatchCommand
         var tables = new Option<int?>("--tables") { Description = "Agenda tables (overrides the options file; default 20).", HelpName = "T" };
         var defaultCapacity = new Option<int?>("--default-capacity") { Description = "Meetings an organisation can staff unless the capacity file says otherwise (default 4).", HelpName = "K" };
         var noAgenda = new Option<bool>("--no-agenda") { Description = "Plan no meeting agenda." };
+        var preferencesFile = AgendaCommand.PreferencesOption();
+        var maxCounterparts = new Option<int?>("--max-counterparts") { Description = "Exposure cap: no organisation is proposed to more than N counterparts (overrides the options file; default: no cap).", HelpName = "N" };
+        var noFairnessFloor = new Option<bool>("--no-fairness-floor") { Description = "Do not guarantee every organisation with a strong match one meeting first (where feasible)." };
         var noReport = new Option<bool>("--no-report") { Description = "Write only the CSV tables and run (no HTML/XLSX/JSON report): for large batches." };
         var direction = new Option<string>("--direction")
         {
@@ -56,6 +59,7 @@ internal static class MatchCommand
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
             options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads,
+            preferencesFile, maxCounterparts, noFairnessFloor,
         };
         var cluster = new SiloCommand.MatchOptions();
         cluster.AddTo(command);
@@ -70,6 +74,11 @@ internal static class MatchCommand
         {
             var eventOptions = parse.GetValue(options) is { } optionsPath ? EventOptions.Load(optionsPath) : new EventOptions();
             eventOptions = WithAgendaOverrides(eventOptions, parse.GetValue(slots), parse.GetValue(tables), parse.GetValue(defaultCapacity), parse.GetValue(noAgenda));
+            eventOptions = WithPlanningOverrides(eventOptions, parse.GetValue(maxCounterparts), parse.GetValue(noFairnessFloor));
+            if (parse.GetValue(preferencesFile) is not null && eventOptions.Agenda is null)
+            {
+                throw new UsageException("--preferences shapes the agenda: drop --no-agenda (or the preferences)");
+            }
             var ranker = host.LoadModel(parse.GetValue(model)!);
             var engineOptions = new EngineOptions
             {
@@ -92,6 +101,16 @@ internal static class MatchCommand
                     [.. achievementList.Select(a => a.Organization).Concat(demandList.Select(d => d.Organization)).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal)],
                     eventOptions.Agenda?.Slots)
                 : [];
+            if (parse.GetValue(preferencesFile) is { } preferencesPath && eventOptions.Agenda is { } agendaShape)
+            {
+                var directory = new EventDirectory(
+                    achievementList.Select(a => a.Organization).Concat(demandList.Select(d => d.Organization)).Where(o => o.Length > 0).ToHashSet(StringComparer.Ordinal),
+                    demandList.Where(d => d.Organization.Length > 0).ToDictionary(d => d.Id, d => d.Organization, StringComparer.Ordinal),
+                    achievementList.Where(a => a.Organization.Length > 0).ToDictionary(a => a.Id, a => a.Organization, StringComparer.Ordinal));
+                var preferences = PreferenceReader.Read(preferencesPath, directory);
+                host.Log($"read {preferences.Count} stated preferences from {preferencesPath}");
+                eventOptions = eventOptions with { Agenda = agendaShape with { Preferences = preferences } };
+            }
 
             var k = parse.GetValue(topK);
             host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} {(parse.GetValue(direction) == "both" ? "both ways" : "per demand")} ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
@@ -184,6 +203,29 @@ internal static class MatchCommand
         {
             return (MatchingEngine.Create(achievements, demands, engineOptions), achievements, demands);
         }
+    }
+
+    /// <summary>The exposure cap and fairness floor from the command line, over the options file's.</summary>
+    private static EventOptions WithPlanningOverrides(EventOptions options, int? maxCounterparts, bool noFairnessFloor)
+    {
+        if (options.Agenda is not { } agenda)
+        {
+            return options;
+        }
+
+        if (maxCounterparts is < 0)
+        {
+            throw new UsageException("--max-counterparts must be 0 (no cap) or more");
+        }
+
+        return options with
+        {
+            Agenda = agenda with
+            {
+                MaxCounterparts = maxCounterparts ?? agenda.MaxCounterparts,
+                FairnessFloor = agenda.FairnessFloor && !noFairnessFloor,
+            },
+        };
     }
 
     private static EventOptions WithAgendaOverrides(EventOptions options, int? slots, int? tables, int? defaultCapacity, bool noAgenda)

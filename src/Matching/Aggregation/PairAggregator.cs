@@ -12,6 +12,12 @@ namespace Matching.Aggregation;
 /// achievements for one of E's demands (each achievement–demand pair once, at its strongest), sort by
 /// strength s₁ ≥ s₂ ≥ … (strong matches only: each at least the strong-match threshold), and score
 /// s₁ + ½s₂ + ¼s₃ + …: the best match counts fully, further ones add evidence with diminishing weight.</para>
+/// <para><b>Acceptance.</b> The pair's model probability of an accepted meeting, p = 1 − Π(1 − qᵢ) over the same
+/// evidence pairs, where qᵢ combines both directions: qᵢ = √(fᵢ·rᵢ), the geometric mean of the demand → achievement
+/// strength fᵢ (the achievement in the demand's list) and the achievement → demand strength rᵢ (the demand in the
+/// achievement's list), so a topic both sides' lists hold counts more than one only one side ranks. A direction whose
+/// top k misses the pair counts as half the other direction's strength (qᵢ = s/√2); without achievement queries
+/// (<c>--direction demands</c>) qᵢ = fᵢ. Stated choices are combined with p by the agenda (<c>PairValue</c>).</para>
 /// </remarks>
 internal static class PairAggregator
 {
@@ -87,10 +93,17 @@ internal static class PairAggregator
     /// <summary>Aggregates recommendations (demand → achievements, strengths already final) into pairs, best first.
     /// Only recommendations at or above <paramref name="minEvidence"/> (the strong-match threshold) are evidence: weak
     /// matches — typically on generic words — never add up to a pair or a meeting.</summary>
+    /// <param name="recommendations">Every recommendation, either direction.</param>
+    /// <param name="filters">The pair filters.</param>
+    /// <param name="minEvidence">The strong-match threshold.</param>
+    /// <param name="forward">Demand → achievement strengths keyed (demand id, achievement id); null: the merged strength.</param>
+    /// <param name="reverse">Achievement → demand strengths keyed (demand id, achievement id); null: achievements were not queries.</param>
     public static IReadOnlyList<PairScore> Aggregate(
         IEnumerable<(Demand Demand, Achievement Achievement, int Rank, double Strength)> recommendations,
         PairFilters filters,
-        double minEvidence = 0)
+        double minEvidence = 0,
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? forward = null,
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? reverse = null)
     {
         var best = new Dictionary<(string, string), (Demand Demand, Achievement Achievement, int Rank, double Strength)>();
         foreach (var r in recommendations)
@@ -128,12 +141,46 @@ internal static class PairAggregator
                     .Select(r => new PairEvidence(r.Demand.Id, r.Demand.Title, r.Achievement.Id, r.Achievement.Title, r.Rank, Math.Round(r.Strength, 6)))
                     .ToList();
                 var score = evidence.Select((e, i) => e.Strength * Math.Pow(Decay, i)).Sum();
-                return new PairScore(g.Key.University, g.Key.Enterprise, Math.Round(score, 6), evidence);
+                var miss = 1.0;
+                foreach (var e in evidence)
+                {
+                    miss *= 1 - TwoWay(e, forward, reverse);
+                }
+
+                return new PairScore(g.Key.University, g.Key.Enterprise, Math.Round(score, 6), evidence) { Acceptance = Math.Round(1 - miss, 6) };
             })
             .Where(p => p.Score >= filters.MinPairScore)
             .OrderByDescending(p => p.Score)
             .ThenBy(p => p.University, StringComparer.Ordinal)
             .ThenBy(p => p.Enterprise, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One evidence pair's two-way strength qᵢ (see the remarks).</summary>
+    private static double TwoWay(
+        PairEvidence e,
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? forward,
+        IReadOnlyDictionary<(string DemandId, string AchievementId), double>? reverse)
+    {
+        if (forward is null)
+        {
+            return e.Strength;
+        }
+
+        var key = (e.DemandId, e.AchievementId);
+        var hasForward = forward.TryGetValue(key, out var f);
+        if (reverse is null)
+        {
+            return hasForward ? f : e.Strength;
+        }
+
+        var hasReverse = reverse.TryGetValue(key, out var r);
+        return (hasForward, hasReverse) switch
+        {
+            (true, true) => Math.Sqrt(f * r),
+            (true, false) => f / Math.Sqrt(2),
+            (false, true) => r / Math.Sqrt(2),
+            _ => e.Strength / Math.Sqrt(2),
+        };
     }
 
     /// <summary>The organisation of a record, or a placeholder naming the record when none is stated.</summary>

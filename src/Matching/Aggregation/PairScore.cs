@@ -5,7 +5,12 @@ namespace Matching.Aggregation;
 /// <param name="Enterprise">The enterprise (demand organisation).</param>
 /// <param name="Score">The pair score (see <see cref="PairAggregator"/>).</param>
 /// <param name="Evidence">The achievement–demand pairs, strongest first.</param>
-public sealed record PairScore(string University, string Enterprise, double Score, IReadOnlyList<PairEvidence> Evidence);
+public sealed record PairScore(string University, string Enterprise, double Score, IReadOnlyList<PairEvidence> Evidence)
+{
+    /// <summary>The model's probability (0–1) that a meeting of the pair is accepted, from both directions' strengths
+    /// (see <see cref="PairAggregator"/>).</summary>
+    public double Acceptance { get; init; }
+}
 
 /// <summary>One achievement–demand recommendation supporting a university–enterprise pair.</summary>
 /// <param name="DemandId">The demand.</param>

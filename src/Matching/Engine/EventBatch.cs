@@ -42,6 +42,10 @@ internal sealed class EventBatch
     /// <summary>Strength of every demand → achievement recommendation.</summary>
     public Dictionary<(string DemandId, string AchievementId), double> Strengths { get; } = [];
 
+    /// <summary>Strength of every achievement → demand recommendation, keyed (demand id, achievement id); empty when
+    /// achievements were not queries.</summary>
+    public Dictionary<(string DemandId, string AchievementId), double> ReverseStrengths { get; } = [];
+
     /// <summary>The key a demand's list is ordered by where it differs from the strength (a soft-preference bonus
     /// applied); elsewhere the key is the strength.</summary>
     public Dictionary<(string DemandId, string AchievementId), double> Keys { get; } = [];
@@ -100,6 +104,14 @@ internal sealed class EventBatch
                 {
                     batch.Keys[(demands[i].Id, candidate.Id)] = key;
                 }
+            }
+        }
+
+        for (var i = 0; i < achievementQueries.Count; i++)
+        {
+            foreach (var (candidate, strength, _) in batch._achievements.Tops[i])
+            {
+                batch.ReverseStrengths[(candidate.Id, achievementQueries[i].Id)] = strength;
             }
         }
 

@@ -16,7 +16,7 @@ namespace Matching.Engine;
 ///   "hardFilters": { "maturityAtLeastRequired": true, "allowedIpTypes": ["发明专利"], "sameRegionRequiredFor": ["D012"] },
 ///   "softPreferences": { "sameProvince": 0.05, "hostRegion": 0.03 },
 ///   "filters": { "regions": ["浙江", "江苏"], "industries": [], "minPairScore": 0.2 },
-///   "agenda": { "slots": 8, "tables": 20, "defaultCapacity": 4 }
+///   "agenda": { "slots": 8, "tables": 20, "defaultCapacity": 4, "maxCounterparts": 6, "fairnessFloor": true }
 /// }
 /// </code></remarks>
 public sealed record EventOptions
@@ -135,6 +135,11 @@ public sealed record EventOptions
         if (Agenda is { } agenda && (agenda.Slots < 1 || agenda.Tables < 1 || agenda.DefaultCapacity < 0))
         {
             problems.Add(("agenda", "slots and tables must be at least 1, defaultCapacity at least 0"));
+        }
+
+        if (Agenda is { MaxCounterparts: < 0 })
+        {
+            problems.Add(("agenda.maxCounterparts", "must be 0 (no cap) or more"));
         }
 
         if (problems.Count > 0)

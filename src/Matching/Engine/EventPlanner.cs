@@ -39,9 +39,10 @@ public static class EventPlanner
 
         var batch = EventBatch.Run(engine, demands, achievements, options, topK, run);
         var demandMatches = batch.DemandMatches;
-        var pairs = PairAggregator.Aggregate(batch.Evidence(demandById, achievementById), options.Filters, options.StrongMatch);
+        var pairs = PairAggregator.Aggregate(batch.Evidence(demandById, achievementById), options.Filters, options.StrongMatch,
+            batch.Strengths, run.AchievementQueries ? batch.ReverseStrengths : null);
         var agenda = options.Agenda is { } shape
-            ? AgendaPlanner.Plan([.. pairs.Select(p => new MeetingRequest(p.University, p.Enterprise, p.Score))], shape with { Capacities = capacities ?? [] })
+            ? AgendaPlanner.Plan([.. pairs.Select(p => new MeetingRequest(p.University, p.Enterprise, p.Score) { Acceptance = p.Acceptance })], shape with { Capacities = capacities ?? [] })
             : null;
         var report = new EventReport
         {

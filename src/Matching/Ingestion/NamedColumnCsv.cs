@@ -13,7 +13,12 @@ internal static class NamedColumnCsv
     /// <summary>The trimmed values of the named columns for every non-blank row, with the row's line.</summary>
     /// <param name="path">The file, named in errors as given.</param>
     /// <param name="columns">Per wanted column: Matching's field name and the header names that mean it (lower case).</param>
-    public static List<(int Line, string[] Values)> Read(string path, params (string Field, string[] Names)[] columns)
+    public static List<(int Line, string[] Values)> Read(string path, params (string Field, string[] Names)[] columns) =>
+        Read(path, columns.Length, columns);
+
+    /// <summary>As the other overload, with only the first
+    /// <paramref name="required"/> columns required: an absent optional column reads as "".</summary>
+    public static List<(int Line, string[] Values)> Read(string path, int required, params (string Field, string[] Names)[] columns)
     {
         if (!File.Exists(path))
         {
@@ -46,13 +51,13 @@ internal static class NamedColumnCsv
             }
 
             var header = csv.HeaderRecord ?? [];
-            var indexes = columns.Select(c => Column(path, header, c.Names, c.Field)).ToArray();
+            var indexes = columns.Select((c, i) => Column(path, header, c.Names, c.Field, i < required)).ToArray();
             CheckLimits(path, reader, csv.Parser, limits, "the header has");
             var rows = new List<(int, string[])>();
             while (csv.Read())
             {
                 CheckLimits(path, reader, csv.Parser, limits, "the row has");
-                var values = indexes.Select(i => (csv.GetField(i) ?? "").Trim()).ToArray();
+                var values = indexes.Select(i => i < 0 ? "" : (csv.GetField(i) ?? "").Trim()).ToArray();
                 if (values.Any(v => v.Length > 0))
                 {
                     rows.Add((csv.Parser.RawRow, values));
@@ -82,7 +87,7 @@ internal static class NamedColumnCsv
         }
     }
 
-    private static int Column(string path, string[] header, string[] names, string field)
+    private static int Column(string path, string[] header, string[] names, string field, bool required)
     {
         for (var i = 0; i < header.Length; i++)
         {
@@ -93,6 +98,6 @@ internal static class NamedColumnCsv
             }
         }
 
-        throw new InputFormatException(path, 1, field, $"no {field} column; headers seen: {HeaderName.Seen(header)}");
+        return required ? throw new InputFormatException(path, 1, field, $"no {field} column; headers seen: {HeaderName.Seen(header)}") : -1;
     }
 }

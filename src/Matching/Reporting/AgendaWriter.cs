@@ -61,6 +61,16 @@ internal static class AgendaWriter
                 .. ContactCells(x.Row.IsUniversity ? x.Brief.EnterpriseContact : x.Brief.UniversityContact)]));
     }
 
+    /// <summary>CSV <c>organization,counterpart,reason,原因</c>: every must-meet the agenda could not hold, in the order
+    /// stated, with the reason code (capacity, no_common_slot, vetoed, no_table) and its Chinese label.</summary>
+    public static void WriteMustMeetUnscheduled(TextWriter writer, Agenda agenda)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(agenda);
+        CsvTable.Write(writer, ["organization", "counterpart", "reason", "原因"],
+            agenda.MustMeetUnscheduled.Select(m => new[] { m.Organization, m.Counterpart, m.Reason, MustMeetReasons.Chinese(m.Reason) }));
+    }
+
     /// <summary>An XLSX workbook with the sheets 按时段 (时段, 桌号, 高校, 企业, 匹配分, 会谈主题, 高校联系人, 企业联系人) and
     /// 按单位 (单位, 时段, 桌号, 对接单位, 匹配分, 会谈主题, 本方联系人, 对方联系人), in the same orders as the CSV files,
     /// each contact on one line ("张伟 · 0731-88830000 · zhangwei@example.cn"). Numbers are numeric cells; text cells

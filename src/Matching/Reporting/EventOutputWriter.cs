@@ -24,6 +24,9 @@ public static class EventOutputWriter
     /// <summary>The university-side view: for each university, the demands its achievements answer strongly.</summary>
     public const string UniversityViewFile = "university_view.csv";
 
+    /// <summary>The must-meet pairs the agenda could not hold, with the reason (written when must-meets were stated).</summary>
+    public const string MustMeetUnscheduledFile = "must_meet_unscheduled.csv";
+
     /// <summary>The self-contained HTML report.</summary>
     public const string HtmlFile = "report.html";
 
@@ -68,6 +71,11 @@ public static class EventOutputWriter
         output.WriteText(AgendaBySlotFile, writer => AgendaWriter.WriteBySlot(writer, agenda, briefs));
         output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda, briefs));
         output.Write(AgendaWorkbookFile, stream => AgendaWriter.WriteWorkbook(stream, agenda, briefs));
+        if (WriteMustMeets(output, agenda))
+        {
+            names.Add(MustMeetUnscheduledFile);
+        }
+
         if (report is not null)
         {
             WriteReport(output, report, reportOptions);
@@ -76,6 +84,25 @@ public static class EventOutputWriter
 
         output.Commit();
         return [.. names.Select(f => Path.Combine(output.Directory, f))];
+    }
+
+    /// <summary>Writes <see cref="MustMeetUnscheduledFile"/> when the preferences stated must-meets; otherwise removes a
+    /// stale one a previous run left, so the folder never reports misses of another plan.</summary>
+    private static bool WriteMustMeets(AtomicOutput output, Agenda agenda)
+    {
+        if (agenda.MustMeetsStated > 0)
+        {
+            output.WriteText(MustMeetUnscheduledFile, writer => AgendaWriter.WriteMustMeetUnscheduled(writer, agenda));
+            return true;
+        }
+
+        var stale = Path.Combine(output.Directory, MustMeetUnscheduledFile);
+        if (File.Exists(stale))
+        {
+            File.Delete(stale);
+        }
+
+        return false;
     }
 
     private static string[] Unmatched(string side, UnmatchedRecord u) =>
@@ -131,12 +158,13 @@ public static class EventOutputWriter
 
         var report = result.Report;
         output.WriteText(PairsFile, writer => CsvTable.Write(writer,
-            ["rank", "university", "enterprise", "score", "evidence_count", "evidence"],
+            ["rank", "university", "enterprise", "score", "evidence_count", "evidence", "p_accept"],
             report.Pairs.Select((p, i) => new[]
             {
                 CsvTable.Int(i + 1), p.University, p.Enterprise, CsvTable.Score(p.Score),
                 CsvTable.Int(p.Evidence.Count),
                 string.Join("; ", p.Evidence.Select(e => $"{e.DemandId}→{e.AchievementId} {CsvTable.Score(e.Strength)}")),
+                CsvTable.Score(p.Acceptance),
             })));
         files.Add(Path.Combine(output.Directory, PairsFile));
 
@@ -161,6 +189,10 @@ public static class EventOutputWriter
             output.WriteText(AgendaByOrganizationFile, writer => AgendaWriter.WriteByOrganization(writer, agenda, briefs));
             files.Add(Path.Combine(output.Directory, AgendaBySlotFile));
             files.Add(Path.Combine(output.Directory, AgendaByOrganizationFile));
+            if (WriteMustMeets(output, agenda))
+            {
+                files.Add(Path.Combine(output.Directory, MustMeetUnscheduledFile));
+            }
         }
 
         if (withReport)

@@ -26,6 +26,25 @@ public sealed record AgendaOptions
 
     /// <summary>Solver seed. Default 1.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Exposure cap: most counterparts (meetings) any one organisation is proposed to, on top of its capacity;
+    /// 0 means no cap. Keeps a few sought-after organisations from taking every table. Default 0.</summary>
+    public int MaxCounterparts { get; init; }
+
+    /// <summary>Fairness floor: every organisation with a real (strong-evidence) pair gets at least one meeting where
+    /// feasible, before the expected accepted meetings are maximised. Applies when the agenda is planned by P(accept)
+    /// (the requests carry probabilities or preferences are given); a plain score list is planned by score alone.
+    /// Default true.</summary>
+    public bool FairnessFloor { get; init; } = true;
+
+    /// <summary>Both sides' stated choices (from a preferences file, not the options file): vetoes and already-met
+    /// pairs are never scheduled, must-meets come first, interest raises a pair's value (see <see cref="PairValue"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<StatedPreference> Preferences { get; init; } = [];
+
+    /// <summary>Confirmed meetings kept fixed at their slot and table (from <c>agenda --keep</c>); only the rest is planned.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ConfirmedMeeting> Keep { get; init; } = [];
 }
 
 /// <summary>One scheduled meeting.</summary>
@@ -34,11 +53,53 @@ public sealed record AgendaOptions
 /// <param name="University">The university.</param>
 /// <param name="Enterprise">The enterprise.</param>
 /// <param name="Score">The pair score.</param>
-public sealed record Meeting(int Slot, int Table, string University, string Enterprise, double Score);
+public sealed record Meeting(int Slot, int Table, string University, string Enterprise, double Score)
+{
+    /// <summary>What the meeting is worth to the plan: the expected acceptance P(accept) of <see cref="PairValue"/>, or
+    /// the score when the requests carry no probabilities and no preferences were given (score-only planning).</summary>
+    public double Value { get; init; } = Score;
+
+    /// <summary>Whether the meeting was confirmed beforehand and kept fixed (<see cref="AgendaOptions.Keep"/>).</summary>
+    public bool Kept { get; init; }
+}
+
+/// <summary>A must-meet pair the plan could not hold, and why.</summary>
+/// <param name="Organization">The organisation that asked for the meeting (the first, when both did).</param>
+/// <param name="Counterpart">The organisation it wanted to meet.</param>
+/// <param name="Reason">One of <see cref="MustMeetReasons"/>: capacity, no_common_slot, vetoed, no_table.</param>
+public sealed record MustMeetMiss(string Organization, string Counterpart, string Reason);
+
+/// <summary>Why a must-meet pair was not scheduled.</summary>
+public static class MustMeetReasons
+{
+    /// <summary>One of the two organisations has no meeting left (capacity, exposure cap, or its kept meetings).</summary>
+    public const string Capacity = "capacity";
+
+    /// <summary>No slot in which both can meet: unavailable, or busy with other must-meets or kept meetings.</summary>
+    public const string NoCommonSlot = "no_common_slot";
+
+    /// <summary>The other side said no, or the pair has already met.</summary>
+    public const string Vetoed = "vetoed";
+
+    /// <summary>Every slot both could attend has all its tables taken.</summary>
+    public const string NoTable = "no_table";
+
+    /// <summary>The reason in Chinese, for the outputs' bilingual labels.</summary>
+    /// <param name="reason">A reason code.</param>
+    public static string Chinese(string reason) => reason switch
+    {
+        Capacity => "场次已满",
+        NoCommonSlot => "无共同时段",
+        Vetoed => "对方不见或已对接",
+        NoTable => "无空桌",
+        _ => reason,
+    };
+}
 
 /// <summary>A meeting plan with the numbers that show how good it is.</summary>
 /// <param name="Meetings">Meetings by slot, then table.</param>
-/// <param name="Objective">Sum of the scheduled pairs' scores.</param>
+/// <param name="Objective">Sum of the meetings' values (<see cref="Meeting.Value"/>): the expected number of accepted
+/// meetings when the requests carry P(accept) or preferences were given, else the sum of scores.</param>
 /// <param name="GreedyObjective">What a greedy plan (best pair first, earliest feasible slot) reaches.</param>
 /// <param name="UpperBound">No plan can exceed this (the solver's proven bound, for the model after the per-organisation
 /// candidate cut described on <see cref="AgendaPlanner"/>; never below <paramref name="Objective"/>).</param>
@@ -50,4 +111,11 @@ public sealed record Agenda(
     double GreedyObjective,
     double UpperBound,
     string Status,
-    IReadOnlyList<MeetingRequest> Unscheduled);
+    IReadOnlyList<MeetingRequest> Unscheduled)
+{
+    /// <summary>Must-meet pairs not in the plan, each with the reason, in the order they were stated.</summary>
+    public IReadOnlyList<MustMeetMiss> MustMeetUnscheduled { get; init; } = [];
+
+    /// <summary>How many distinct must-meet pairs the preferences stated (0: none, and no must-meet report is written).</summary>
+    public int MustMeetsStated { get; init; }
+}

@@ -4,8 +4,16 @@ using Matching.Ingestion;
 namespace Matching.Scheduling;
 
 /// <summary>Plans the meetings of a matchmaking event: which requested university–enterprise pairs meet, in which
-/// slot and at which table, so that the total score of the meetings held is as high as possible.</summary>
+/// slot and at which table, so that the expected number of accepted meetings (the sum of <see cref="PairValue"/>'s
+/// P(accept)) is as high as possible — or, for a plain score list with no probabilities and no preferences, the total
+/// score.</summary>
 /// <remarks>
+/// <para><b>Preferences, caps, floor, kept meetings.</b> Vetoed and already-met pairs are never scheduled; must-meets
+/// come first, then one meeting for every organisation with a real pair (<see cref="AgendaOptions.FairnessFloor"/>),
+/// then value (see <see cref="AgendaProblem"/>); <see cref="AgendaOptions.MaxCounterparts"/> caps every organisation;
+/// <see cref="AgendaOptions.Keep"/> meetings stay at their slot and table. Must-meets not held are listed with a reason
+/// in <see cref="Agenda.MustMeetUnscheduled"/>. Whatever still fits after solving is added and meetings move to earlier
+/// free slots, so an early slot is never left empty while a later meeting could move into it.</para>
 /// <para><b>Rules.</b> A pair meets at most once (a name on both sides is one organisation, so A–B and B–A are the same
 /// pair); an organisation is in at most one meeting per slot, in at most its capacity of meetings
 /// (<see cref="AgendaOptions.DefaultCapacity"/> unless listed), and never in a slot it is unavailable in; a slot holds
@@ -65,11 +73,22 @@ public static class AgendaPlanner
         else if (options.SolverDeterministicTime > 0)
         {
             var result = CpSatAgenda.Solve(problem, greedy, options.SolverDeterministicTime, options.Seed);
-            bound = Math.Min(bound, result.Bound);
-            if (result.SlotOf is { } solved && problem.Objective(solved) >= greedyObjective)
+            if (result.SlotOf is { } solved)
             {
-                chosen = solved;
-                status = result.Status;
+                // The solver's plan, finished like greedy's: whatever still fits is added, meetings move to earlier free slots.
+                GreedyAgenda.Finish(problem, solved);
+                var rank = problem.Rank(solved);
+                if (rank.CompareTo(problem.Rank(greedy)) >= 0)
+                {
+                    chosen = solved;
+                    status = result.Status;
+                }
+
+                // For plans that hold as many must-meets and floor organisations as the chosen one, the value is bounded
+                // by what the solver's bound leaves after those terms.
+                var held = problem.Rank(chosen);
+                var left = result.Bound - (held.Must * (double)problem.MustWeight) - (held.Floor * (double)problem.FloorWeight);
+                bound = Math.Min(bound, problem.Kept.Sum(k => k.Value) + (left / problem.Scale));
             }
         }
 
@@ -80,7 +99,11 @@ public static class AgendaPlanner
             greedyObjective,
             Math.Max(bound, objective),
             status,
-            problem.Unscheduled(chosen));
+            problem.Unscheduled(chosen))
+        {
+            MustMeetUnscheduled = problem.MustMeetMisses(chosen),
+            MustMeetsStated = problem.MustMeets.Count,
+        };
     }
 
     /// <summary>Checks options and requests once and throws one <see cref="ArgumentException"/> listing every problem.</summary>
@@ -107,6 +130,25 @@ public static class AgendaPlanner
         if (!double.IsFinite(options.SolverDeterministicTime) || options.SolverDeterministicTime < 0)
         {
             problems.Add(Invariant($"SolverDeterministicTime must be a finite number, 0 or more (was {options.SolverDeterministicTime})"));
+        }
+
+        if (options.MaxCounterparts < 0)
+        {
+            problems.Add(Invariant($"MaxCounterparts must be 0 (no cap) or more (was {options.MaxCounterparts})"));
+        }
+
+        if (options.Preferences is null || options.Preferences.Any(p => p is null || string.IsNullOrWhiteSpace(p.Organization) || string.IsNullOrWhiteSpace(p.Counterpart)))
+        {
+            problems.Add("Preferences must not be null or name an empty organisation");
+        }
+
+        if (options.Keep is null)
+        {
+            problems.Add("Keep must not be null");
+        }
+        else
+        {
+            ValidateKeep(options, problems);
         }
 
         if (options.Capacities is null)
@@ -178,6 +220,35 @@ public static class AgendaPlanner
                 {
                     problems.Add(Invariant($"unavailable slots of '{entry.Organization}' must be within 1..{options.Slots} (was {string.Join(", ", outside)})"));
                 }
+            }
+        }
+    }
+
+    private static void ValidateKeep(AgendaOptions options, List<string> problems)
+    {
+        var seats = new HashSet<(int, int)>();
+        var busy = new HashSet<(string, int)>();
+        for (var i = 0; i < options.Keep.Count; i++)
+        {
+            var kept = options.Keep[i];
+            if (kept is null || string.IsNullOrWhiteSpace(kept.University) || string.IsNullOrWhiteSpace(kept.Enterprise) || kept.University == kept.Enterprise)
+            {
+                problems.Add(Invariant($"Keep[{i}]: null, an empty name, or an organisation meeting itself"));
+                continue;
+            }
+
+            if (kept.Slot < 1 || kept.Slot > options.Slots || kept.Table < 1 || kept.Table > options.Tables)
+            {
+                problems.Add(Invariant($"Keep[{i}]: slot {kept.Slot} or table {kept.Table} outside 1..{options.Slots} × 1..{options.Tables}"));
+            }
+            else if (!seats.Add((kept.Slot, kept.Table)))
+            {
+                problems.Add(Invariant($"Keep[{i}]: table {kept.Table} of slot {kept.Slot} is taken twice"));
+            }
+
+            if (!busy.Add((kept.University, kept.Slot)) || !busy.Add((kept.Enterprise, kept.Slot)))
+            {
+                problems.Add(Invariant($"Keep[{i}]: an organisation has two kept meetings in slot {kept.Slot}"));
             }
         }
     }

@@ -3,8 +3,8 @@ using Google.OrTools.Sat;
 
 namespace Matching.Scheduling;
 
-/// <summary>What CP-SAT returned: a slot per candidate (null without a solution), its status, the proven bound in
-/// score units, and the effort spent.</summary>
+/// <summary>What CP-SAT returned: a slot per candidate (null without a solution), its status, the proven bound on the
+/// weighted objective (integer units: must-meets, floor organisations and value weights together), and the effort spent.</summary>
 internal sealed record CpSatResult(int[]? SlotOf, string Status, double Bound, double DeterministicTime, double WallTime);
 
 /// <summary>Solves an <see cref="AgendaProblem"/> exactly (or as well as the time budget allows) with CP-SAT.</summary>
@@ -12,8 +12,11 @@ internal sealed record CpSatResult(int[]? SlotOf, string Status, double Bound, d
 /// <para>Model: one Boolean per (candidate pair, slot both can attend); a pair meets at most once; an organisation is
 /// in at most one meeting per slot and at most its capacity in total; a slot holds at most <c>Tables</c> meetings.
 /// Tables are not variables: any set of meetings that fits the count per slot can be seated, and seating is done
-/// afterwards, deterministically. The objective is the sum of integer weights (scores × <see cref="AgendaProblem.Scale"/>,
-/// rounded, at least 1).</para>
+/// afterwards, deterministically. A Boolean per floor organisation (see <see cref="AgendaProblem.Floor"/>) may be true
+/// only when the organisation has a meeting. The objective is one weighted sum, lexicographic by its weights: each
+/// must-meet held <see cref="AgendaProblem.MustWeight"/>, each floor organisation served
+/// <see cref="AgendaProblem.FloorWeight"/>, and each meeting its value × <see cref="AgendaProblem.Scale"/>, rounded,
+/// at least 1.</para>
 /// <para>Determinism: one worker, a fixed seed and a limit in deterministic time only (never wall time), so the same
 /// input gives the same plan on any machine, however loaded.</para>
 /// </remarks>
@@ -39,7 +42,7 @@ internal static class CpSatAgenda
                 var x = model.NewBoolVar($"p{i}s{slot}");
                 variables[i][k] = x;
                 allVariables.Add(x);
-                weights.Add(pair.Weight);
+                weights.Add(pair.Weight + (pair.Must ? problem.MustWeight : 0));
                 foreach (var org in (ReadOnlySpan<int>)[pair.University, pair.Enterprise])
                 {
                     (byOrganizationSlot[org, slot] ??= []).Add(x);
@@ -80,9 +83,22 @@ internal static class CpSatAgenda
 
         for (var slot = 1; slot <= problem.Slots; slot++)
         {
-            if (bySlot[slot] is { } meetings && meetings.Count > problem.Tables)
+            if (bySlot[slot] is { } meetings && meetings.Count > problem.TablesIn[slot])
             {
-                model.Add(LinearExpr.Sum(meetings) <= problem.Tables);
+                model.Add(LinearExpr.Sum(meetings) <= problem.TablesIn[slot]);
+            }
+        }
+
+        // Fairness floor: served[org] can be true only when the organisation has a meeting.
+        for (var org = 0; org < problem.Organizations.Count; org++)
+        {
+            if (problem.Floor[org] && byOrganization[org] is { } all)
+            {
+                var y = model.NewBoolVar($"floor{org}");
+                model.Add(LinearExpr.Sum(all) >= y);
+                model.AddHint(y, problem.Candidates.Where((c, i) => hint[i] > 0 && (c.University == org || c.Enterprise == org)).Any());
+                allVariables.Add(y);
+                weights.Add(problem.FloorWeight);
             }
         }
 
@@ -96,7 +112,7 @@ internal static class CpSatAgenda
         var status = solver.Solve(model);
         var response = solver.Response;
         var found = status is CpSolverStatus.Optimal or CpSolverStatus.Feasible;
-        var bound = found ? solver.BestObjectiveBound / problem.Scale : double.PositiveInfinity;
+        var bound = found ? solver.BestObjectiveBound : double.PositiveInfinity;
         if (!found)
         {
             return new CpSatResult(null, status.ToString().ToUpperInvariant(), bound, response?.DeterministicTime ?? 0, response?.WallTime ?? 0);

@@ -51,7 +51,7 @@ public sealed class AgendaCheckerTests
             Assert.That(violations, Has.Some.Contains("the pair was never requested"));
             Assert.That(violations, Has.Some.Contains("the pair was never requested").And.Contains("高校A"));
             Assert.That(violations, Has.Some.Contains("score differs from the best requested score 0.4"));
-            Assert.That(violations, Has.Some.Contains("is not the sum of the meetings' scores"));
+            Assert.That(violations, Has.Some.Contains("is not the sum of the meetings' values"));
             Assert.That(violations, Has.Some.Contains("listed as unscheduled twice, or also scheduled"));
         }
     }
