@@ -17,6 +17,7 @@ internal static class IndexCommand
         var demands = CommonOptions.Demands();
         var index = new Option<string>("--index") { Description = "Index folder (achievements/ and demands/ inside).", Required = true, HelpName = "DIR" };
         var prune = new Option<bool>("--prune") { Description = "Delete indexed records whose ids are absent from the input." };
+        var semantic = CommonOptions.Semantic();
         var rebuild = new Option<bool>("--rebuild") { Description = "Start from empty indexes (needed after changing --analyzer)." };
         var merge = new Option<bool>("--merge") { Description = "Merge each index into one segment at the end: slower to build, faster to query (for catalogues queried by large batches)." };
         var threads = CommonOptions.Threads("Threads that segment and index records; the index answers the same whatever it is.");
@@ -27,7 +28,7 @@ internal static class IndexCommand
 
         var command = new Command("index", "Build or update the achievement and demand indexes by id; each run ends in one commit, so an interrupted run leaves the previous index intact.")
         {
-            achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow, merge, threads,
+            achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow, merge, threads, semantic,
         };
         var limits = new InputLimitOptions();
         limits.AddTo(command);
@@ -66,6 +67,7 @@ internal static class IndexCommand
                 IndexThreads = parse.GetValue(threads),
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 MergeSegments = parse.GetValue(merge),
+                Semantic = parse.GetValue(semantic) == "on",
             };
 
             // Streamed: the inputs are never held in memory, whatever their size; the skipped rows are counted, and

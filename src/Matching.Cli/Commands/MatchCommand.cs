@@ -54,11 +54,12 @@ internal static class MatchCommand
             }
         });
         var threads = CommonOptions.Threads("Threads for indexing and queries; outputs do not depend on it.");
+        var semantic = CommonOptions.Semantic();
 
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
-            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads,
+            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads, semantic,
             preferencesFile, maxCounterparts, noFairnessFloor,
         };
         var cluster = new SiloCommand.MatchOptions();
@@ -79,6 +80,12 @@ internal static class MatchCommand
             {
                 throw new UsageException("--preferences shapes the agenda: drop --no-agenda (or the preferences)");
             }
+            if (parse.GetValue(semantic) == "on" && parse.GetValue(cluster.Cluster) is not null)
+            {
+                // Silos rank with their own replicas, which have no semantic route: their lists would differ.
+                throw new UsageException("--semantic on does not work with --cluster yet: silos rank by BM25 candidates only");
+            }
+
             var ranker = host.LoadModel(parse.GetValue(model)!);
             var engineOptions = new EngineOptions
             {
@@ -89,6 +96,7 @@ internal static class MatchCommand
                 IndexThreads = parse.GetValue(threads),
                 Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
+                Semantic = parse.GetValue(semantic) == "on",
             };
 
             var (engine, achievementList, demandList) = OpenEvent(parse.GetValue(achievements), parse.GetValue(demands), engineOptions, host,

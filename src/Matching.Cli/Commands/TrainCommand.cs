@@ -62,10 +62,11 @@ internal static class TrainCommand
             Description = "Score with the trees alone. By default, with --folds, the model's score mixes its trees with the BM25 order by a weight chosen by cross-validation (nested within each fold for the reported figures).",
         };
         var dev = new Option<string?>("--dev") { Description = "Development sets (the --sets format) the final model is evaluated on, never trained on.", HelpName = "FILE" };
+        var semantic = CommonOptions.Semantic();
 
         var command = new Command("train", "Train the LambdaRank reranker on judged demand–achievement pairs; prints cross-validated metrics and features by gain.");
         ranking.AddTo(command);
-        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, nested, requireNoLoss, noBlend, dev })
+        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, nested, requireNoLoss, noBlend, dev, semantic })
         {
             command.Add(option);
         }
@@ -143,18 +144,18 @@ internal static class TrainCommand
                     RequireNoLoss = parse.GetValue(requireNoLoss),
                     Blend = !parse.GetValue(noBlend),
                     Nested = parse.GetValue(nested),
-                    Dev = parse.GetValue(dev) is { } devPath ? ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)) : null,
+                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)), parse.GetValue(semantic) == "on") : null,
                 };
                 if (single)
                 {
-                    var data = ranking.Read(parse, host);
+                    var data = ranking.Read(parse, host).WithSemantic(parse.GetValue(semantic) == "on");
                     report = plan.Search is null && !plan.RequireNoLoss && plan.Dev is null && plan.Blend
                         ? RankerWorkflow.Train(data, options, parse.GetValue(output)!, plan.Folds, host.Err, plan.Grouping)
                         : RankerWorkflow.Train([new TrainingSet("data", data)], options, parse.GetValue(output)!, plan, host.Err);
                 }
                 else
                 {
-                    var training = ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root));
+                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root)), parse.GetValue(semantic) == "on");
                     report = RankerWorkflow.Train(training, options, parse.GetValue(output)!, plan, host.Err);
                 }
             }
@@ -249,4 +250,7 @@ internal static class TrainCommand
 
         output.WriteLine($"chosen      point {selection.Chosen}{(selection.NoLossPoint ? "" : " (no point is at least BM25 on every set)")}");
     }
+
+    private static IReadOnlyList<TrainingSet> WithSemantic(IReadOnlyList<TrainingSet> sets, bool semantic) =>
+        [.. sets.Select(s => s with { Data = s.Data.WithSemantic(semantic) })];
 }

@@ -41,6 +41,25 @@ public sealed class EngineOptions
     /// <summary>BM25 candidates the reranker reorders per query. Default 100.</summary>
     public int RerankDepth { get; init; } = 100;
 
+    /// <summary>Whether candidates also come from the route by meaning: BM25 top <see cref="RerankDepth"/> ∪ the
+    /// <see cref="SemanticDepth"/> nearest records by text vector, fused by reciprocal rank (<see cref="FusionK"/>), so a
+    /// query sharing no word with a record can still get it. Default false (see the README's semantic route section
+    /// for the measurements behind the default).</summary>
+    public bool Semantic { get; init; }
+
+    /// <summary>Nearest neighbours by meaning added per query (M). Default 100.</summary>
+    public int SemanticDepth { get; init; } = 100;
+
+    /// <summary>The k of reciprocal-rank fusion. Default 60.</summary>
+    public int FusionK { get; init; } = RankFusion.DefaultK;
+
+    /// <summary>The text encoder of the route by meaning; null (the default) trains word vectors on the indexed
+    /// records' own texts (kept in <c>semantic/wordvectors.bin</c> of an on-disk index; retrained on rebuild).</summary>
+    public ITextEncoder? Encoder { get; init; }
+
+    /// <summary>How the event's word vectors are trained when <see cref="Encoder"/> is null.</summary>
+    public WordVectorTrainingOptions WordVectors { get; init; } = new();
+
     /// <summary>Characters of a record's text that are analysed — indexed, matched and profiled — when it is indexed or
     /// run as a query: the title first, then the keywords, then the abstract (description). Default 1,048,576 (1 Mi),
     /// far above any real record; lower it to bound the work one record can cost. Text past it is not indexed (the index

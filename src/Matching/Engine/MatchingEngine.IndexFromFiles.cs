@@ -71,8 +71,16 @@ public sealed partial class MatchingEngine
         }
 
         skipped ??= new DiscardedRows();
-        using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements"));
-        using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands"));
+        var report = UpdateLuceneFromFiles(achievementsPath, demandsPath, options, readOptions, prune, rebuild, skipped, warnings, quality);
+        UpdateVectors(options, rebuild);
+        return report;
+    }
+
+    private static IndexReport UpdateLuceneFromFiles(string? achievementsPath, string? demandsPath, EngineOptions options, ReadOptions readOptions,
+        bool prune, bool rebuild, ICollection<InputFormatException> skipped, ICollection<InputFormatException>? warnings, ICollection<DataQualityWarning>? quality)
+    {
+        using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath!, "achievements"));
+        using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath!, "demands"));
         using var achievementUpdate = IndexBuilder.Begin(achievementDirectory, RecordKind.Achievements, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
         if (achievementsPath is not null)

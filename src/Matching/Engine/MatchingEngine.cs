@@ -4,6 +4,7 @@ using Matching.Indexing;
 using Matching.Ingestion;
 using Matching.Ranking;
 using Matching.Retrieval;
+using Matching.Text;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Matching.Engine;
@@ -26,12 +27,16 @@ public sealed partial class MatchingEngine : IDisposable
     private readonly StrengthCalibration? _strength;
     private readonly int _rerankDepth;
     private readonly object _writeLock = new();
+    private readonly object _encoderLock = new();
+    private ITextEncoder? _encoder;
     private volatile Snapshot _snapshot;
     private bool _disposed;
 
     private MatchingEngine(LuceneDirectory achievementDirectory, LuceneDirectory demandDirectory, EngineOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SemanticDepth, 1, nameof(options.SemanticDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.FusionK, 1, nameof(options.FusionK));
         _achievementDirectory = achievementDirectory;
         _demandDirectory = demandDirectory;
         _options = options;
@@ -39,7 +44,21 @@ public sealed partial class MatchingEngine : IDisposable
         _strength = _ranker is null ? options.Bm25Strength : _ranker.Metadata.Strength;
         _rerankDepth = options.RerankDepth;
         Analyzer = options.Analyzer;
-        _snapshot = OpenSnapshot(verifyChecksums: true);
+        _snapshot = OpenSnapshot(verifyChecksums: true, prior: null);
+        if (options.Semantic)
+        {
+            try
+            {
+                // Built now, so that a vector index made by another encoder, or damaged, is refused when opening.
+                _ = _snapshot.Semantic!.Value;
+            }
+            catch
+            {
+                _snapshot.Release();
+                throw;
+            }
+        }
+
         var logger = Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MatchingEngine>(options.LoggerFactory);
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
             "Matching engine over {Achievements} achievements and {Demands} demands; analyzer {Analyzer}; {Ranking}",
@@ -73,13 +92,34 @@ public sealed partial class MatchingEngine : IDisposable
         bool rebuild = false)
     {
         ArgumentNullException.ThrowIfNull(options.IndexPath, nameof(options.IndexPath));
-        using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements"));
-        using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands"));
-        var a = IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer,
-            achievements.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
-        var d = IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer,
-            demands.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+        IndexCounts a, d;
+        using (var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements")))
+        using (var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands")))
+        {
+            a = IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer,
+                achievements.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+            d = IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer,
+                demands.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+        }
+
+        UpdateVectors(options, rebuild);
         return new IndexReport(a, d);
+    }
+
+    /// <summary>After an index update: a rebuild drops the vectors (and the event's word vectors, retrained); with the
+    /// semantic route on, opening the index builds the vectors beside it or updates them incrementally.</summary>
+    private static void UpdateVectors(EngineOptions options, bool rebuild)
+    {
+        var semantic = Path.Combine(options.IndexPath!, SemanticRoute.Folder);
+        if (rebuild && System.IO.Directory.Exists(semantic))
+        {
+            System.IO.Directory.Delete(semantic, recursive: true);
+        }
+
+        if (options.Semantic)
+        {
+            using var engine = Open(options);
+        }
     }
 
     /// <summary>Creates an engine over the given records: in memory, or, with an
@@ -160,9 +200,44 @@ public sealed partial class MatchingEngine : IDisposable
         return explanations.ForDemand(demand, [achievement])[0];
     }
 
-    /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking).</summary>
+    /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking); with the
+    /// semantic route, BM25 top <paramref name="depth"/> fused with the nearest achievements by meaning.</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
-        Read(s => s.Achievements.Search(QueryText.From(_options.Analysed(demand)), depth, excludeId, withMatchedTerms: false));
+        Read(s => CandidatesForDemand(s, _options.Analysed(demand), depth, excludeId));
+
+    /// <summary>Whether candidates also come from the route by meaning.</summary>
+    public bool IsSemantic => _options.Semantic;
+
+    /// <summary>Achievement candidates of a demand: BM25 top <paramref name="depth"/>, or with the semantic route that
+    /// list fused with the <see cref="EngineOptions.SemanticDepth"/> nearest achievements by meaning.</summary>
+    private IReadOnlyList<Candidate> CandidatesForDemand(Snapshot s, Demand demand, int depth, string? excludeId = null)
+    {
+        var lexical = s.Achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false);
+        if (s.Semantic is null)
+        {
+            return lexical;
+        }
+
+        var route = s.Semantic.Value;
+        var vector = route.Demands.VectorOf(demand.Id, IndexedRecord.From(demand).Hash) ?? route.Encoder.Encode([SemanticRoute.TextOf(demand)])[0];
+        var near = route.Achievements.Search(vector, _options.SemanticDepth, excludeId);
+        return RankFusion.Fuse(lexical, [.. near.Select(n => n.Id)], _options.FusionK);
+    }
+
+    /// <summary>Demand candidates of an achievement (see <see cref="CandidatesForDemand"/>).</summary>
+    private IReadOnlyList<Candidate> CandidatesForAchievement(Snapshot s, Achievement achievement, int depth)
+    {
+        var lexical = s.Demands.Search(QueryText.From(achievement), depth, withMatchedTerms: false);
+        if (s.Semantic is null)
+        {
+            return lexical;
+        }
+
+        var route = s.Semantic.Value;
+        var vector = route.Achievements.VectorOf(achievement.Id, IndexedRecord.From(achievement).Hash) ?? route.Encoder.Encode([SemanticRoute.TextOf(achievement)])[0];
+        var near = route.Demands.Search(vector, _options.SemanticDepth);
+        return RankFusion.Fuse(lexical, [.. near.Select(n => n.Id)], _options.FusionK);
+    }
 
     /// <summary>The ranked achievements for a demand without matched terms (those cost a term-vector read each):
     /// BM25 candidates, reranked when a ranker is set. What a batch runner computes per query.</summary>
@@ -181,11 +256,13 @@ public sealed partial class MatchingEngine : IDisposable
         var query = QueryText.From(demand);
         if (_ranker is null)
         {
-            var found = s.Achievements.Search(query, topK, withMatchedTerms: false);
+            var found = s.Semantic is null
+                ? s.Achievements.Search(query, topK, withMatchedTerms: false)
+                : [.. CandidatesForDemand(s, demand, Math.Max(topK, _rerankDepth)).Take(topK)];
             return _strength is null ? found : Calibrate(found, FeaturesForDemand(s, demand, [.. found.Select(c => c.Id)]));
         }
 
-        var candidates = s.Achievements.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        var candidates = CandidatesForDemand(s, demand, Math.Max(topK, _rerankDepth));
         return Rerank(candidates, FeaturesForDemand(s, demand, [.. candidates.Select(c => c.Id)]), topK);
     }
 
@@ -195,11 +272,13 @@ public sealed partial class MatchingEngine : IDisposable
         var query = QueryText.From(achievement);
         if (_ranker is null)
         {
-            var found = s.Demands.Search(query, topK, withMatchedTerms: false);
+            var found = s.Semantic is null
+                ? s.Demands.Search(query, topK, withMatchedTerms: false)
+                : [.. CandidatesForAchievement(s, achievement, Math.Max(topK, _rerankDepth)).Take(topK)];
             return _strength is null ? found : Calibrate(found, FeaturesForAchievement(s, achievement, [.. found.Select(c => c.Id)]));
         }
 
-        var candidates = s.Demands.Search(query, Math.Max(topK, _rerankDepth), withMatchedTerms: false);
+        var candidates = CandidatesForAchievement(s, achievement, Math.Max(topK, _rerankDepth));
         return Rerank(candidates, FeaturesForAchievement(s, achievement, [.. candidates.Select(c => c.Id)]), topK);
     }
 
@@ -306,13 +385,13 @@ public sealed partial class MatchingEngine : IDisposable
 
             // The files were verified when the engine opened; the writer only added new, checksummed ones.
             var previous = _snapshot;
-            _snapshot = OpenSnapshot(verifyChecksums: false);
+            _snapshot = OpenSnapshot(verifyChecksums: false, prior: previous);
             previous.Release();
             return stats;
         }
     }
 
-    private Snapshot OpenSnapshot(bool verifyChecksums)
+    private Snapshot OpenSnapshot(bool verifyChecksums, Snapshot? prior)
     {
         var achievements = new RecordSearcher(_achievementDirectory, RecordKind.Achievements, _options.Analyzer, _options.Retrieval, verifyChecksums);
         try
@@ -321,12 +400,38 @@ public sealed partial class MatchingEngine : IDisposable
             // Generic words are those common to both sides: each side's query terms are weighed against both indexes.
             achievements.Counterpart = demands;
             demands.Counterpart = achievements;
-            return new Snapshot(achievements, demands);
+            // The previous route's vectors are reused for unchanged records (its snapshot stays alive while it may be read).
+            var priorRoute = prior?.Semantic is { IsValueCreated: true } created ? created.Value : null;
+            Lazy<SemanticRoute>? semantic = _options.Semantic
+                ? new Lazy<SemanticRoute>(() => BuildRoute(achievements, demands, priorRoute), LazyThreadSafetyMode.ExecutionAndPublication)
+                : null;
+            return new Snapshot(achievements, demands, semantic);
         }
         catch
         {
             achievements.Dispose();
             throw;
+        }
+    }
+
+    private SemanticRoute BuildRoute(RecordSearcher achievements, RecordSearcher demands, SemanticRoute? prior)
+    {
+        var a = achievements.AllSources().ToList();
+        var d = demands.AllSources().ToList();
+        var folder = _options.IndexPath is null ? null : Path.Combine(_options.IndexPath, SemanticRoute.Folder);
+        var encoder = _options.Encoder ?? EventEncoder(folder, a, d);
+        return SemanticRoute.Build(a, d, encoder, prior, folder);
+    }
+
+    /// <summary>The word vectors trained on the records' own texts, once per engine (an on-disk index keeps them).</summary>
+    private ITextEncoder EventEncoder(string? folder, List<string> achievements, List<string> demands)
+    {
+        lock (_encoderLock)
+        {
+            return _encoder ??= SemanticRoute.EventEncoder(folder, () =>
+                [.. achievements.Select(j => SemanticRoute.TextOf(IndexedRecord.ToAchievement(j))),
+                    .. demands.Select(j => SemanticRoute.TextOf(IndexedRecord.ToDemand(j)))],
+                _options.WordVectors);
         }
     }
 
@@ -380,10 +485,11 @@ public sealed partial class MatchingEngine : IDisposable
     {
         private int _references = 1;
 
-        public Snapshot(RecordSearcher achievements, RecordSearcher demands)
+        public Snapshot(RecordSearcher achievements, RecordSearcher demands, Lazy<SemanticRoute>? semantic)
         {
             Achievements = achievements;
             Demands = demands;
+            Semantic = semantic;
             Features = new Lazy<FeatureSpace>(
                 () => FeatureSpace.Build(
                     achievements.AllSources().Select(IndexedRecord.ToAchievement),
@@ -396,6 +502,9 @@ public sealed partial class MatchingEngine : IDisposable
         public RecordSearcher Demands { get; }
 
         public Lazy<FeatureSpace> Features { get; }
+
+        /// <summary>The route by meaning, built on first use; null when the engine has it off.</summary>
+        public Lazy<SemanticRoute>? Semantic { get; }
 
         public bool TryAcquire()
         {
@@ -420,6 +529,10 @@ public sealed partial class MatchingEngine : IDisposable
             {
                 Achievements.Dispose();
                 Demands.Dispose();
+                if (Semantic is { IsValueCreated: true })
+                {
+                    Semantic.Value.Dispose();
+                }
             }
         }
     }

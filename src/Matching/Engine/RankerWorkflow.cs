@@ -35,6 +35,31 @@ public sealed class RankingData
     /// <summary>Pair tasks: demand PREFIX+X never gets achievement X (it is the same sentence).</summary>
     public string? ExcludeSelfPrefix { get; init; }
 
+    /// <summary>Whether retrieved candidates also come from the route by meaning (BM25 top <see cref="Depth"/> ∪ the
+    /// <see cref="SemanticDepth"/> nearest achievements by text vector, fused by reciprocal rank). Default false.</summary>
+    public bool Semantic { get; init; }
+
+    /// <summary>Nearest achievements by meaning added per demand when <see cref="Semantic"/>. Default 100.</summary>
+    public int SemanticDepth { get; init; } = 100;
+
+    /// <summary>The encoder of the route by meaning; null trains word vectors on the achievements' and demands' texts.</summary>
+    public ITextEncoder? Encoder { get; init; }
+
+    /// <summary>A copy with the route by meaning on or off.</summary>
+    public RankingData WithSemantic(bool semantic) => new()
+    {
+        Achievements = Achievements,
+        Demands = Demands,
+        Judgments = Judgments,
+        Candidates = Candidates,
+        Depth = Depth,
+        JudgedOnly = JudgedOnly,
+        ExcludeSelfPrefix = ExcludeSelfPrefix,
+        Semantic = semantic,
+        SemanticDepth = SemanticDepth,
+        Encoder = Encoder,
+    };
+
     /// <summary>Reads the records, the judgments (TREC qrels, or an outcome CSV when the file ends in .csv) and
     /// optionally candidate lists (a TREC run) from files.</summary>
     /// <exception cref="InputFormatException">Any file is missing or malformed (file, line and field named).</exception>
@@ -484,7 +509,7 @@ public static class RankerWorkflow
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["depth"] = Invariant(data.Depth),
-            ["candidates"] = data.Candidates is null ? "bm25+judged" : "given",
+            ["candidates"] = data.Candidates is not null ? "given" : data.Semantic ? "bm25+vectors+judged" : "bm25+judged",
             ["judged_only"] = data.JudgedOnly ? "true" : "false",
         };
         if (data.ExcludeSelfPrefix is { } prefix)
@@ -702,7 +727,16 @@ public static class RankerWorkflow
 
         public static Context Create(RankingData data)
         {
-            var engine = MatchingEngine.Create(data.Candidates is null ? data.Achievements : [], []);
+            var semantic = data.Semantic && data.Candidates is null;
+            // The event's word vectors learn from both sides' texts (the demands are not indexed here).
+            var encoder = !semantic ? null : data.Encoder ?? WordVectorEncoder.Train(
+                [.. data.Achievements.Select(SemanticRoute.TextOf), .. data.Demands.Select(SemanticRoute.TextOf)]);
+            var engine = MatchingEngine.Create(data.Candidates is null ? data.Achievements : [], [], new EngineOptions
+            {
+                Semantic = semantic,
+                SemanticDepth = data.SemanticDepth,
+                Encoder = encoder,
+            });
             try
             {
                 var space = FeatureSpace.Build(data.Achievements, data.Demands);

@@ -28,5 +28,8 @@ internal sealed record IndexedRecord(string Id, string Title, string Body, strin
         JsonSerializer.Deserialize<Demand>(json, s_json) ?? throw new MatchingException("index holds an empty demand record");
 
     /// <summary>Content hash: an incremental update skips records whose hash is unchanged.</summary>
-    public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(SourceJson)))[..32];
+    public string Hash => HashOf(SourceJson);
+
+    /// <summary>The content hash of a record's JSON as the index stores it.</summary>
+    public static string HashOf(string sourceJson) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sourceJson)))[..32];
 }

@@ -114,6 +114,14 @@ public sealed class BenchmarkDryRunTests
                 Assert.That(vectors[i], Is.EqualTo(encoder.Encode([batch[i]])[0]).Within(1e-6f), $"text {i}");
             }
         },
+        [$"{nameof(VectorSearchBenchmarks)}.{nameof(VectorSearchBenchmarks.Exact)}"] = (_, result) =>
+            // Random unit vectors: about half have a positive inner product with the query, far more than 100.
+            Assert.That(result, Is.EqualTo(100)),
+        [$"{nameof(VectorSearchBenchmarks)}.{nameof(VectorSearchBenchmarks.Hnsw)}"] = (instance, result) =>
+        {
+            Assert.That(result, Is.EqualTo(100));
+            Assert.That(((VectorSearchBenchmarks)instance).HnswRecall(), Is.GreaterThanOrEqualTo(0.9), "HNSW finds the exact top 100");
+        },
     };
 
     private const int EncoderTokenCount = 86;

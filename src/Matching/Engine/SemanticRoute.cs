@@ -1,0 +1,131 @@
+using Matching.Indexing;
+using Matching.Retrieval;
+using Matching.Text;
+
+namespace Matching.Engine;
+
+/// <summary>The candidate route by meaning of one snapshot: the encoder and a vector index per collection.</summary>
+/// <remarks>Vectors are reused from the previous snapshot's route or the persisted files when a record's content
+/// hash is unchanged, so an update encodes only added or changed records. With an on-disk index the vectors are
+/// kept in <c>semantic/</c> beside the Lucene indexes (and the event-trained word vectors, when no encoder is
+/// given, in <c>semantic/wordvectors.bin</c>).</remarks>
+internal sealed class SemanticRoute : IDisposable
+{
+    /// <summary>The folder of the semantic files inside an index folder.</summary>
+    public const string Folder = "semantic";
+
+    public const string EncoderFile = "wordvectors.bin";
+
+    private SemanticRoute(ITextEncoder encoder, VectorIndex achievements, VectorIndex demands)
+    {
+        Encoder = encoder;
+        Achievements = achievements;
+        Demands = demands;
+    }
+
+    public ITextEncoder Encoder { get; }
+
+    public VectorIndex Achievements { get; }
+
+    public VectorIndex Demands { get; }
+
+    /// <summary>The text a record is encoded from: title, keywords, then abstract or description.</summary>
+    public static string TextOf(Achievement a) => string.Join("\n", a.Title, string.Join("；", a.Keywords), a.Abstract);
+
+    /// <summary>The text a record is encoded from: title, keywords, then description.</summary>
+    public static string TextOf(Demand d) => string.Join("\n", d.Title, string.Join("；", d.Keywords), d.Description);
+
+    /// <summary>Builds the route over the records of a snapshot.</summary>
+    /// <param name="achievementSources">Every indexed achievement as stored JSON.</param>
+    /// <param name="demandSources">Every indexed demand as stored JSON.</param>
+    /// <param name="encoder">The encoder to use.</param>
+    /// <param name="prior">The previous snapshot's route (its vectors are reused), or null.</param>
+    /// <param name="folder">The on-disk folder of the vectors, or null in memory.</param>
+    public static SemanticRoute Build(IReadOnlyList<string> achievementSources, IReadOnlyList<string> demandSources, ITextEncoder encoder,
+        SemanticRoute? prior, string? folder)
+    {
+        var achievements = Side(achievementSources, j => IndexedRecord.ToAchievement(j) is var a ? (a.Id, TextOf(a)) : default, encoder, prior?.Achievements, folder, "achievements.vectors");
+        var demands = Side(demandSources, j => IndexedRecord.ToDemand(j) is var d ? (d.Id, TextOf(d)) : default, encoder, prior?.Demands, folder, "demands.vectors");
+        return new SemanticRoute(encoder, achievements, demands);
+    }
+
+    private static VectorIndex Side(IReadOnlyList<string> sources, Func<string, (string Id, string Text)> read, ITextEncoder encoder, VectorIndex? prior, string? folder, string file)
+    {
+        var path = folder is null ? null : Path.Combine(folder, file);
+        if (prior is not null && prior.Fingerprint != encoder.Fingerprint)
+        {
+            prior = null;
+        }
+
+        if (prior is null && path is not null && File.Exists(path))
+        {
+            prior = VectorIndex.Load(path, encoder.Fingerprint);
+        }
+
+        var keyed = sources.Select(json => (Record: read(json), Hash: IndexedRecord.HashOf(json))).Select(k => (k.Record.Id, k.Record.Text, k.Hash)).ToList();
+        var recordSet = VectorIndex.RecordSetHashOf(keyed.Select(k => (k.Id, k.Hash)));
+        if (prior is not null && prior.RecordSetHash == recordSet)
+        {
+            return Reuse(prior);
+        }
+
+        var entries = new List<VectorEntry>(keyed.Count);
+        var missing = new List<(string Id, string Hash, string Text)>();
+        foreach (var (id, text, hash) in keyed)
+        {
+            if (prior?.VectorOf(id, hash) is { } vector)
+            {
+                entries.Add(new VectorEntry(id, hash, vector));
+            }
+            else
+            {
+                missing.Add((id, hash, text));
+            }
+        }
+
+        const int batch = 256;
+        for (var start = 0; start < missing.Count; start += batch)
+        {
+            var chunk = missing.GetRange(start, Math.Min(batch, missing.Count - start));
+            var vectors = encoder.Encode([.. chunk.Select(m => m.Text)]);
+            entries.AddRange(chunk.Select((m, i) => new VectorEntry(m.Id, m.Hash, vectors[i])));
+        }
+
+        var index = VectorIndex.Build(encoder.Fingerprint, encoder.Dimension, entries);
+        if (path is not null)
+        {
+            index.Save(path);
+        }
+
+        return index;
+    }
+
+    // A snapshot's route owns its indexes (it disposes them); an unchanged index is copied, not shared.
+    private static VectorIndex Reuse(VectorIndex prior) =>
+        VectorIndex.Build(prior.Fingerprint, prior.Dimension, prior.Entries(), prior.HnswThreshold);
+
+    /// <summary>The event-trained encoder of an on-disk index: read from <c>semantic/wordvectors.bin</c>, or trained
+    /// on the texts and written there.</summary>
+    public static WordVectorEncoder EventEncoder(string? folder, Func<IReadOnlyList<string>> texts, WordVectorTrainingOptions options)
+    {
+        var path = folder is null ? null : Path.Combine(folder, EncoderFile);
+        if (path is not null && File.Exists(path))
+        {
+            return WordVectorEncoder.Load(path);
+        }
+
+        var encoder = WordVectorEncoder.Train(texts(), options);
+        if (path is not null)
+        {
+            encoder.Save(path);
+        }
+
+        return encoder;
+    }
+
+    public void Dispose()
+    {
+        Achievements.Dispose();
+        Demands.Dispose();
+    }
+}
