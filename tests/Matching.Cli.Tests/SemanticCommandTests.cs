@@ -1,8 +1,62 @@
 namespace Matching.Cli.Tests;
 
-/// <summary><c>--semantic on|off</c> on index, match and evaluate.</summary>
+/// <summary><c>--semantic on|off</c> and <c>--encoder DIR</c> on index, match and evaluate.</summary>
 public sealed class SemanticCommandTests
 {
+    private static readonly string s_encoder = Path.Combine(AppContext.BaseDirectory, "tiny-encoder");
+
+    [Test]
+    public void IndexAndMatch_WithEncoder_VectorsAreItsOwn_AnIndexOfAnotherEncoderRefused()
+    {
+        using var temp = new TempDir();
+        // The tiny encoder has 128 positions; the sample's abstracts are longer, so its settings cut them there.
+        var encoder = temp["encoder"];
+        Directory.CreateDirectory(encoder);
+        foreach (var file in Directory.GetFiles(s_encoder))
+        {
+            File.Copy(file, Path.Combine(encoder, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(encoder, "matching-encoder.json"), """{ "max_length": 128 }""");
+        string[] records = ["-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "--index", temp["index"]];
+        var index = Cli.Run(["index", .. records, "--encoder", encoder]);
+        Assert.That(index.ExitCode, Is.EqualTo(0), index.Err);
+
+        string[] match = ["match", .. records, "--model", "none", "--no-agenda", "--no-report"];
+        var withEncoder = Cli.Run([.. match, "--out", temp["a"], "--encoder", encoder]);
+        var wordVectors = Cli.Run([.. match, "--out", temp["b"], "--semantic", "on"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(withEncoder.ExitCode, Is.EqualTo(0), withEncoder.Err);
+            Assert.That(withEncoder.Err, Does.Contain("encoder onnx/"));
+            Assert.That(File.ReadAllLines(Path.Combine(temp["a"], "demand_matches.csv")), Has.Length.GreaterThan(60));
+            Assert.That(wordVectors.ExitCode, Is.EqualTo(4), "vectors of the tiny encoder are not the event's word vectors: " + wordVectors.Err);
+        }
+    }
+
+    [Test]
+    public void Evaluate_EncoderWithSemanticOff_UsageError()
+    {
+        var result = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", "judgments.qrels",
+            "--encoder", s_encoder, "--semantic", "off");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain("--encoder feeds the route by meaning"));
+    }
+
+    [Test]
+    public void Match_EncoderFolderWithoutModel_ExitCode6()
+    {
+        using var temp = new TempDir();
+        Directory.CreateDirectory(temp["empty"]);
+        var result = Cli.Run("match", "--out", temp["out"], "--model", "none", "--encoder", temp["empty"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(6));
+        Assert.That(result.Err, Does.Contain("model.onnx"));
+        Assert.That(Directory.Exists(temp["out"]) && Directory.EnumerateFileSystemEntries(temp["out"]).Any(), Is.False, "nothing written");
+    }
+
     [Test]
     public void Match_SemanticOff_SameFilesAsTheDefault()
     {

@@ -18,7 +18,7 @@ internal static class EvaluateCommand
         var runOut = new Option<string?>("--run-out") { Description = "Write the final (reranked, if a model is used) TREC run here.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
         var threads = CommonOptions.Threads("Query threads (retrieval and features); the metrics do not depend on it.");
-        var semantic = CommonOptions.Semantic();
+        var semantic = new SemanticOptions();
 
         var command = new Command("evaluate", "Rank every judged demand's candidates by BM25 and by the reranker, and print MRR@10, nDCG@10, Recall@10, Recall@100 (judged-only: MRR, nDCG, P@1).");
         ranking.AddTo(command);
@@ -26,12 +26,12 @@ internal static class EvaluateCommand
         command.Add(runOut);
         command.Add(json);
         command.Add(threads);
-        command.Add(semantic);
+        semantic.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
             var data = ranking.Read(parse, host);
-            data = data.WithSemantic(parse.GetValue(semantic) == "on");
+            data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host));
             var ranker = host.LoadModel(parse.GetValue(model)!);
             host.Log($"evaluating {(ranker is null ? "BM25" : "BM25 and the reranker")} on {data.Demands.Count} demands");
             var result = RankerWorkflow.Evaluate(data, ranker, parse.GetValue(threads));

@@ -17,7 +17,7 @@ internal static class IndexCommand
         var demands = CommonOptions.Demands();
         var index = new Option<string>("--index") { Description = "Index folder (achievements/ and demands/ inside).", Required = true, HelpName = "DIR" };
         var prune = new Option<bool>("--prune") { Description = "Delete indexed records whose ids are absent from the input." };
-        var semantic = CommonOptions.Semantic();
+        var semantic = new SemanticOptions();
         var rebuild = new Option<bool>("--rebuild") { Description = "Start from empty indexes (needed after changing --analyzer)." };
         var merge = new Option<bool>("--merge") { Description = "Merge each index into one segment at the end: slower to build, faster to query (for catalogues queried by large batches)." };
         var threads = CommonOptions.Threads("Threads that segment and index records; the index answers the same whatever it is.");
@@ -28,12 +28,13 @@ internal static class IndexCommand
 
         var command = new Command("index", "Build or update the achievement and demand indexes by id; each run ends in one commit, so an interrupted run leaves the previous index intact.")
         {
-            achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow, merge, threads, semantic,
+            achievements, demands, index, prune, rebuild, analyzer, encoding, sheet, onBadRow, merge, threads,
         };
         var limits = new InputLimitOptions();
         limits.AddTo(command);
         var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         command.Add(maxAnalyzedChars);
+        semantic.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -67,7 +68,8 @@ internal static class IndexCommand
                 IndexThreads = parse.GetValue(threads),
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 MergeSegments = parse.GetValue(merge),
-                Semantic = parse.GetValue(semantic) == "on",
+                Semantic = semantic.On(parse),
+                Encoder = semantic.Load(parse, host),
             };
 
             // Streamed: the inputs are never held in memory, whatever their size; the skipped rows are counted, and

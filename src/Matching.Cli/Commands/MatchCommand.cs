@@ -54,12 +54,12 @@ internal static class MatchCommand
             }
         });
         var threads = CommonOptions.Threads("Threads for indexing and queries; outputs do not depend on it.");
-        var semantic = CommonOptions.Semantic();
+        var semantic = new SemanticOptions();
 
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
-            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads, semantic,
+            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads,
             preferencesFile, maxCounterparts, noFairnessFloor,
         };
         var cluster = new SiloCommand.MatchOptions();
@@ -70,6 +70,7 @@ internal static class MatchCommand
         reportLimits.AddTo(command);
         var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         command.Add(maxAnalyzedChars);
+        semantic.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -80,7 +81,7 @@ internal static class MatchCommand
             {
                 throw new UsageException("--preferences shapes the agenda: drop --no-agenda (or the preferences)");
             }
-            if (parse.GetValue(semantic) == "on" && parse.GetValue(cluster.Cluster) is not null)
+            if (semantic.On(parse) && parse.GetValue(cluster.Cluster) is not null)
             {
                 // Silos rank with their own replicas, which have no semantic route: their lists would differ.
                 throw new UsageException("--semantic on does not work with --cluster yet: silos rank by BM25 candidates only");
@@ -96,7 +97,8 @@ internal static class MatchCommand
                 IndexThreads = parse.GetValue(threads),
                 Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
-                Semantic = parse.GetValue(semantic) == "on",
+                Semantic = semantic.On(parse),
+                Encoder = semantic.Load(parse, host),
             };
 
             var (engine, achievementList, demandList) = OpenEvent(parse.GetValue(achievements), parse.GetValue(demands), engineOptions, host,

@@ -62,14 +62,16 @@ internal static class TrainCommand
             Description = "Score with the trees alone. By default, with --folds, the model's score mixes its trees with the BM25 order by a weight chosen by cross-validation (nested within each fold for the reported figures).",
         };
         var dev = new Option<string?>("--dev") { Description = "Development sets (the --sets format) the final model is evaluated on, never trained on.", HelpName = "FILE" };
-        var semantic = CommonOptions.Semantic();
+        var semantic = new SemanticOptions();
 
         var command = new Command("train", "Train the LambdaRank reranker on judged demand–achievement pairs; prints cross-validated metrics and features by gain.");
         ranking.AddTo(command);
-        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, nested, requireNoLoss, noBlend, dev, semantic })
+        foreach (var option in new Option[] { output, folds, foldGroups, seed, trainer, trees, leaves, learningRate, minLeaf, sets, dataRoot, search, grid, nested, requireNoLoss, noBlend, dev })
         {
             command.Add(option);
         }
+
+        semantic.AddTo(command);
 
         command.Validators.Add(result =>
         {
@@ -136,6 +138,7 @@ internal static class TrainCommand
             TrainingReport report;
             try
             {
+                var encoder = semantic.Load(parse, host);
                 var plan = new TrainingPlan
                 {
                     Folds = parse.GetValue(folds),
@@ -144,18 +147,18 @@ internal static class TrainCommand
                     RequireNoLoss = parse.GetValue(requireNoLoss),
                     Blend = !parse.GetValue(noBlend),
                     Nested = parse.GetValue(nested),
-                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)), parse.GetValue(semantic) == "on") : null,
+                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)), semantic.On(parse), encoder) : null,
                 };
                 if (single)
                 {
-                    var data = ranking.Read(parse, host).WithSemantic(parse.GetValue(semantic) == "on");
+                    var data = ranking.Read(parse, host).WithSemantic(semantic.On(parse), encoder);
                     report = plan.Search is null && !plan.RequireNoLoss && plan.Dev is null && plan.Blend
                         ? RankerWorkflow.Train(data, options, parse.GetValue(output)!, plan.Folds, host.Err, plan.Grouping)
                         : RankerWorkflow.Train([new TrainingSet("data", data)], options, parse.GetValue(output)!, plan, host.Err);
                 }
                 else
                 {
-                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root)), parse.GetValue(semantic) == "on");
+                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root)), semantic.On(parse), encoder);
                     report = RankerWorkflow.Train(training, options, parse.GetValue(output)!, plan, host.Err);
                 }
             }
@@ -251,6 +254,6 @@ internal static class TrainCommand
         output.WriteLine($"chosen      point {selection.Chosen}{(selection.NoLossPoint ? "" : " (no point is at least BM25 on every set)")}");
     }
 
-    private static IReadOnlyList<TrainingSet> WithSemantic(IReadOnlyList<TrainingSet> sets, bool semantic) =>
-        [.. sets.Select(s => s with { Data = s.Data.WithSemantic(semantic) })];
+    private static IReadOnlyList<TrainingSet> WithSemantic(IReadOnlyList<TrainingSet> sets, bool semantic, Matching.Text.ITextEncoder? encoder) =>
+        [.. sets.Select(s => s with { Data = s.Data.WithSemantic(semantic, encoder) })];
 }

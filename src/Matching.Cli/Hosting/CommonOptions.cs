@@ -42,18 +42,6 @@ internal static class CommonOptions
     public static Option<string> Model(string description) =>
         new("--model") { Description = description, DefaultValueFactory = _ => "default", HelpName = "FILE|none" };
 
-    /// <summary><c>--semantic on|off</c>: the candidate route by meaning (default: the engine's default).</summary>
-    public static Option<string> Semantic()
-    {
-        var option = new Option<string>("--semantic")
-        {
-            Description = "Candidates also from the route by meaning: BM25 top N ∪ the 100 nearest records by text vector (word vectors trained on the event's own texts), fused by reciprocal rank. on or off.",
-            DefaultValueFactory = _ => new Matching.Engine.EngineOptions().Semantic ? "on" : "off",
-        };
-        option.AcceptOnlyFromAmong("on", "off");
-        return option;
-    }
-
     public static AnalyzerKind ParseAnalyzer(string value) => value == "smartcn" ? AnalyzerKind.SmartCn : AnalyzerKind.Jieba;
 
     public static Option<int> PositiveInt(string name, int defaultValue, string description)

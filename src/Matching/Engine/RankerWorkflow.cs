@@ -45,8 +45,8 @@ public sealed class RankingData
     /// <summary>The encoder of the route by meaning; null trains word vectors on the achievements' and demands' texts.</summary>
     public ITextEncoder? Encoder { get; init; }
 
-    /// <summary>A copy with the route by meaning on or off.</summary>
-    public RankingData WithSemantic(bool semantic) => new()
+    /// <summary>A copy with the route by meaning on or off, and its encoder (null: keep this one's).</summary>
+    public RankingData WithSemantic(bool semantic, ITextEncoder? encoder = null) => new()
     {
         Achievements = Achievements,
         Demands = Demands,
@@ -57,7 +57,7 @@ public sealed class RankingData
         ExcludeSelfPrefix = ExcludeSelfPrefix,
         Semantic = semantic,
         SemanticDepth = SemanticDepth,
-        Encoder = Encoder,
+        Encoder = encoder ?? Encoder,
     };
 
     /// <summary>Reads the records, the judgments (TREC qrels, or an outcome CSV when the file ends in .csv) and
