@@ -36,6 +36,25 @@ public sealed class SemanticCommandTests
     }
 
     [Test]
+    public void Match_SemanticOnWithTheShippedModel_WarnsAndRanksByTheFusedOrder()
+    {
+        // The shipped model was trained on BM25 lists: it would put candidates found only by meaning first.
+        using var temp = new TempDir();
+        string[] match = ["match", "--no-agenda", "--no-report", "--semantic", "on"];
+        var shipped = Cli.Run([.. match, "--out", temp["shipped"]]);
+        var none = Cli.Run([.. match, "--out", temp["none"], "--model", "none"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((shipped.ExitCode, none.ExitCode), Is.EqualTo((0, 0)), shipped.Err + none.Err);
+            Assert.That(shipped.Err, Does.Contain("warning: the ranker was trained on BM25 candidate lists").And.Contain("--semantic on"));
+            Assert.That(none.Err, Does.Not.Contain("trained on BM25 candidate lists"));
+            Assert.That(File.ReadAllBytes(Path.Combine(temp["shipped"], "demand_matches.csv")),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(temp["none"], "demand_matches.csv"))), "the fused order, with the same BM25 calibration");
+        }
+    }
+
+    [Test]
     public void Evaluate_EncoderWithSemanticOff_UsageError()
     {
         var result = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", "judgments.qrels",

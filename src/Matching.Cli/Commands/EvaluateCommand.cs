@@ -33,6 +33,11 @@ internal static class EvaluateCommand
             var data = ranking.Read(parse, host);
             data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host));
             var ranker = host.LoadModel(parse.GetValue(model)!);
+            if (data.Semantic && ranker is not null && !CommandHost.TrainedOnFusedLists(ranker))
+            {
+                host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("evaluated as asked (match would rank by the fused order)"));
+            }
+
             host.Log($"evaluating {(ranker is null ? "BM25" : "BM25 and the reranker")} on {data.Demands.Count} demands");
             var result = RankerWorkflow.Evaluate(data, ranker, parse.GetValue(threads));
 

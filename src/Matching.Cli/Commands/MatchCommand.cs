@@ -88,12 +88,20 @@ internal static class MatchCommand
             }
 
             var ranker = host.LoadModel(parse.GetValue(model)!);
+            var bm25Strength = host.Bm25Strength(parse.GetValue(model)!);
+            if (semantic.On(parse) && ranker is not null && !CommandHost.TrainedOnFusedLists(ranker))
+            {
+                host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("ranking by the fused order instead, with the model's BM25 strength calibration"));
+                bm25Strength = ranker.Metadata.Bm25Strength;
+                ranker = null;
+            }
+
             var engineOptions = new EngineOptions
             {
                 IndexPath = parse.GetValue(index),
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
                 Ranker = ranker,
-                Bm25Strength = host.Bm25Strength(parse.GetValue(model)!),
+                Bm25Strength = bm25Strength,
                 IndexThreads = parse.GetValue(threads),
                 Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),

@@ -226,7 +226,7 @@ public static class RankerWorkflow
             {
                 var data = sets[0].Data;
                 parameters["depth"] = Invariant(data.Depth);
-                parameters["candidates"] = data.Candidates is null ? "bm25+judged" : "given";
+                parameters["candidates"] = ListParameters(data)["candidates"];
                 parameters["judged_only"] = data.JudgedOnly ? "true" : "false";
             }
             else
