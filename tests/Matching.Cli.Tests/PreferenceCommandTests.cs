@@ -93,6 +93,28 @@ public sealed class PreferenceCommandTests
     }
 
     [Test]
+    public void Match_MustMeetThatCannotBeHeld_InTheReportAndWorkbook()
+    {
+        using var temp = new TempDir();
+        var pair = s_pairs[0];
+        File.WriteAllText(temp["preferences.csv"], $"organization,counterpart,choice\n{pair[1]},{pair[2]},must-meet\n{pair[2]},{pair[1]},already-met\n");
+
+        var result = Cli.Run("match", "--out", temp["out"], "--preferences", temp["preferences.csv"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Err);
+        var html = File.ReadAllText(temp["out/report.html"]);
+        var sheet = MiniExcelLibs.MiniExcel.Query(temp["out/report.xlsx"], useHeaderRow: true, sheetName: "必见未安排")
+            .Cast<IDictionary<string, object?>>().ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(html, Does.Contain("未能安排的必见会谈"));
+            Assert.That(html, Does.Contain($"<tr><td>{pair[1]}</td><td>{pair[2]}</td><td>对方不见或已对接 <span class=\"field\">vetoed</span></td></tr>"));
+            Assert.That(sheet.Select(r => ((string?)r["提出方"], (string?)r["对方"], (string?)r["原因"], (string?)r["reason"])),
+                Is.EqualTo(new[] { ((string?)pair[1], (string?)pair[2], (string?)"对方不见或已对接", (string?)"vetoed") }));
+        }
+    }
+
+    [Test]
     public void Agenda_Keep_ConfirmedMeetingsStayAtTheirSlotAndTable()
     {
         using var temp = CopyOfRun();

@@ -517,6 +517,19 @@ internal static class HtmlReportWriter
             WriteOrganizations(html, meetings, schedules);
         }
 
+        if (agenda.MustMeetUnscheduled.Count > 0)
+        {
+            html.Append("<h3 id=\"must-meet\">未能安排的必见会谈<span class=\"en\">Must-meets that could not be scheduled</span></h3>\n")
+                .Append("<table>\n<thead><tr><th>提出方 Organisation</th><th>对方 Counterpart</th><th>原因 Reason</th></tr></thead>\n<tbody>\n");
+            foreach (var m in agenda.MustMeetUnscheduled)
+            {
+                html.Append("<tr><td>").Append(E(m.Organization)).Append("</td><td>").Append(E(m.Counterpart)).Append("</td><td>")
+                    .Append(E(MustMeetReasons.Chinese(m.Reason))).Append(" <span class=\"field\">").Append(E(m.Reason)).Append("</span></td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+
         if (agenda.Unscheduled.Count > 0)
         {
             html.Append("<h3>未安排的配对<span class=\"en\">Unscheduled pairs</span></h3>\n");

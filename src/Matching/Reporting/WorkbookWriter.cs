@@ -23,6 +23,9 @@ internal static partial class WorkbookWriter
     internal const string RecommendationsSheet = "推荐明细";
     internal const string ManualSheet = "需人工匹配";
     internal const string MeetingsSheet = "会议日程";
+
+    /// <summary>The must-meets the agenda could not hold (a sheet only when there are some).</summary>
+    internal const string MustMeetSheet = "必见未安排";
     internal const string OrganizationsSheet = "单位日程";
     internal const string UniversityViewSheet = "高校视角";
 
@@ -60,6 +63,10 @@ internal static partial class WorkbookWriter
         {
             tables.Add((MeetingsSheet, Meetings(agenda, briefs)));
             tables.Add((OrganizationsSheet, Organizations(handouts)));
+            if (agenda.MustMeetUnscheduled.Count > 0)
+            {
+                tables.Add((MustMeetSheet, MustMeets(agenda)));
+            }
         }
 
         var summary = Summary(report);
@@ -379,4 +386,15 @@ internal static partial class WorkbookWriter
 
     [GeneratedRegex("""(?<=(?:r:id|Id)=")R[0-9a-f]{32}(?=")""")]
     private static partial Regex RandomRelationshipId();
+
+    private static DataTable MustMeets(Agenda agenda)
+    {
+        var table = Table(("提出方", typeof(string)), ("对方", typeof(string)), ("原因", typeof(string)), ("reason", typeof(string)));
+        foreach (var m in agenda.MustMeetUnscheduled)
+        {
+            Row(table, m.Organization, m.Counterpart, MustMeetReasons.Chinese(m.Reason), m.Reason);
+        }
+
+        return table;
+    }
 }
