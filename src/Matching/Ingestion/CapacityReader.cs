@@ -1,12 +1,10 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace Matching.Ingestion;
 
 /// <summary>Reads the organisations' capacities and unavailable slots from a CSV file (TSV when the name ends in
-/// <c>.tsv</c>).</summary>
+/// <c>.tsv</c>, the first worksheet of an <c>.xlsx</c> workbook).</summary>
 /// <remarks>
 /// <para>Header (matched like the record files' headers: ignoring case, spaces, <c>_</c>/<c>-</c> and full-width
 /// forms): <c>organization,capacity,unavailable_slots</c>, or the Chinese 单位/机构, 容量/可参加场次, 不可用时段. The
@@ -28,12 +26,6 @@ public static class CapacityReader
         (UnavailableField, ["unavailable_slots", "unavailable", "不可用时段", "不可用時段", "不可用场次", "不可参加时段"]),
     ];
 
-    // Normalised once: a header row can have a million cells.
-    private static readonly FrozenDictionary<string, int> s_fieldOfAlias = Columns
-        .SelectMany((c, field) => c.Aliases.Select(a => (Alias: HeaderName.Normalize(a), Field: field)))
-        .DistinctBy(a => a.Alias)
-        .ToFrozenDictionary(a => a.Alias, a => a.Field, StringComparer.Ordinal);
-
     private static readonly char[] SlotSeparators = [';', ',', '、', ' ', '\t', '\n', '\r'];
 
     /// <summary>Reads every organisation in the file, in file order.</summary>
@@ -50,47 +42,11 @@ public static class CapacityReader
     /// lists the closest known names) or a slot after the last one, naming file and line.</exception>
     public static IReadOnlyList<OrganizationCapacity> Read(string path, IReadOnlyCollection<string>? organizations, int? slots)
     {
-        var choice = TextEncodings.Choose(path, requested: null);
-        if (choice.Invalid is { } invalid)
-        {
-            throw new InputFormatException(path, invalid.Line, null, invalid.Problem);
-        }
-
-        using var reader = TextEncodings.OpenReader(path, choice);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            Delimiter = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? "\t" : ",",
-            HasHeaderRecord = false,
-            // Blank lines come through so that every physical line is counted; they are skipped below.
-            IgnoreBlankLines = false,
-            Mode = CsvMode.RFC4180,
-            BadDataFound = null,
-        };
-        using var parser = new CsvParser(reader, config);
-
-        int[]? columnOf = null;
         var result = new List<OrganizationCapacity>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        var previousEnd = 0;
-        while (parser.Read())
+        foreach (var (line, cells) in SideFileRows.Read(path, Columns, required: 2))
         {
-            var line = previousEnd + 1;
-            previousEnd = parser.RawRow;
-            var cells = parser.Record ?? [];
-            if (Array.TrueForAll(cells, string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
-            if (columnOf is null)
-            {
-                columnOf = MapHeader(path, line, cells);
-                continue;
-            }
-
-            string Cell(int field) => columnOf[field] >= 0 && columnOf[field] < cells.Length ? cells[columnOf[field]].Trim() : "";
-
-            var organization = Cell(0);
+            var organization = cells[0];
             if (organization.Length == 0)
             {
                 throw new InputFormatException(path, line, OrganizationField, "empty", organization);
@@ -109,55 +65,18 @@ public static class CapacityReader
                     organization);
             }
 
-            var capacity = ParseCapacity(path, line, Cell(1));
-            var unavailable = ParseSlots(path, line, Cell(2));
+            var capacity = ParseCapacity(path, line, cells[1]);
+            var unavailable = ParseSlots(path, line, cells[2]);
             if (slots is { } count && unavailable.Count > 0 && unavailable.Max() is var late && late > count)
             {
                 throw new InputFormatException(path, line, UnavailableField,
-                    string.Create(CultureInfo.InvariantCulture, $"slot {late} does not exist: the event has {count} slots"), Cell(2));
+                    string.Create(CultureInfo.InvariantCulture, $"slot {late} does not exist: the event has {count} slots"), cells[2]);
             }
+
             result.Add(new OrganizationCapacity(organization, capacity, unavailable));
         }
 
-        if (columnOf is null)
-        {
-            throw new InputFormatException(path, 0, null, "empty file: no header row");
-        }
-
         return result;
-    }
-
-    private static int[] MapHeader(string path, int line, string[] cells)
-    {
-        var columnOf = new int[Columns.Length];
-        Array.Fill(columnOf, -1);
-        for (var column = 0; column < cells.Length; column++)
-        {
-            if (string.IsNullOrWhiteSpace(cells[column]) || !s_fieldOfAlias.TryGetValue(HeaderName.Normalize(cells[column]), out var field))
-            {
-                continue;
-            }
-
-            if (columnOf[field] >= 0)
-            {
-                throw new InputFormatException(path, line, Columns[field].Field,
-                    $"two columns mean this field: '{cells[columnOf[field]].Trim()}' (column {columnOf[field] + 1}) and '{cells[column].Trim()}' (column {column + 1})");
-            }
-
-            columnOf[field] = column;
-        }
-
-        for (var field = 0; field < 2; field++)
-        {
-            if (columnOf[field] < 0)
-            {
-                var seen = HeaderName.Seen(cells);
-                throw new InputFormatException(path, line, Columns[field].Field,
-                    $"no {Columns[field].Field} column; headers seen: {seen} (expected one of: {string.Join(", ", Columns[field].Aliases)})");
-            }
-        }
-
-        return columnOf;
     }
 
     private static int ParseCapacity(string path, int line, string cell)

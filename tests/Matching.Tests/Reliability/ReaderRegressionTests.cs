@@ -204,7 +204,8 @@ public sealed class ReaderRegressionTests
     [Test]
     public void CapacityRead_MillionColumns_QuickAndShortMessage()
     {
-        // Every header cell used to normalise every alias again: 20 million normalisations for a million columns.
+        // Every header cell used to normalise every alias again: 20 million normalisations for a million columns. The
+        // capacity file is now read like the record files, so their column limit refuses the row first.
         var headers = string.Join(',', Enumerable.Range(0, 1_000_000).Select(i => "列" + i));
         var path = _files.Write("capacity.csv", headers + "\n中南大学,3\n");
         var clock = Stopwatch.StartNew();
@@ -214,8 +215,9 @@ public sealed class ReaderRegressionTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
-            Assert.That(error.Message, Does.StartWith($"{path}:1: field 'organization': no organization column; headers seen: 列0, 列1,"));
-            Assert.That(error.Message, Does.Contain("and 999980 more (expected one of:"));
+            Assert.That(error.Message, Does.StartWith($"{path}:1: "));
+            Assert.That(error.Message, Does.Contain("beyond the record files' limits"));
+            Assert.That(error.Message, Has.Length.LessThan(1000));
         }
     }
 }
