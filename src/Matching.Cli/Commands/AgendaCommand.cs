@@ -31,6 +31,8 @@ internal static class AgendaCommand
         };
         var reportLimits = new ReportLimitOptions();
         reportLimits.AddTo(command);
+        var clock = new ClockOptions();
+        clock.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -69,7 +71,7 @@ internal static class AgendaCommand
                 host.Log($"warning: the kept meeting {vetoed.University}–{vetoed.Enterprise} (slot {vetoed.Slot}) is vetoed or already met in the preferences; it stays, as confirmed");
             }
 
-            var agenda = AgendaPlanner.Plan(requests, new AgendaOptions
+            var agenda = AgendaPlanner.Plan(requests, clock.Apply(new AgendaOptions
             {
                 Slots = parse.GetValue(slots),
                 Tables = parse.GetValue(tables),
@@ -79,7 +81,7 @@ internal static class AgendaCommand
                 FairnessFloor = !parse.GetValue(noFairnessFloor),
                 Preferences = preferences,
                 Keep = kept,
-            });
+            }, parse));
 
             // With --from, a report of that run is rewritten with the new agenda, so it cannot show the old one.
             var reportJson = fromDir is null ? null : Path.Combine(fromDir, EventOutputWriter.JsonFile);

@@ -71,12 +71,18 @@ internal static class MatchCommand
         var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         command.Add(maxAnalyzedChars);
         semantic.AddTo(command);
+        var clock = new ClockOptions();
+        clock.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
             var eventOptions = parse.GetValue(options) is { } optionsPath ? EventOptions.Load(optionsPath) : new EventOptions();
             eventOptions = WithAgendaOverrides(eventOptions, parse.GetValue(slots), parse.GetValue(tables), parse.GetValue(defaultCapacity), parse.GetValue(noAgenda));
             eventOptions = WithPlanningOverrides(eventOptions, parse.GetValue(maxCounterparts), parse.GetValue(noFairnessFloor));
+            if (eventOptions.Agenda is { } agendaOptions)
+            {
+                eventOptions = eventOptions with { Agenda = clock.Apply(agendaOptions, parse) };
+            }
             if (parse.GetValue(preferencesFile) is not null && eventOptions.Agenda is null)
             {
                 throw new UsageException("--preferences shapes the agenda: drop --no-agenda (or the preferences)");

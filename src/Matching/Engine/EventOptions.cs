@@ -16,7 +16,8 @@ namespace Matching.Engine;
 ///   "hardFilters": { "maturityAtLeastRequired": true, "allowedIpTypes": ["发明专利"], "sameRegionRequiredFor": ["D012"] },
 ///   "softPreferences": { "sameProvince": 0.05, "hostRegion": 0.03 },
 ///   "filters": { "regions": ["浙江", "江苏"], "industries": [], "minPairScore": 0.2 },
-///   "agenda": { "slots": 8, "tables": 20, "defaultCapacity": 4, "maxCounterparts": 6, "fairnessFloor": true }
+///   "agenda": { "slots": 8, "tables": 20, "defaultCapacity": 4, "maxCounterparts": 6, "fairnessFloor": true,
+///               "startTime": "09:00", "slotMinutes": 20, "breakMinutes": 5 }
 /// }
 /// </code></remarks>
 public sealed record EventOptions
@@ -140,6 +141,11 @@ public sealed record EventOptions
         if (Agenda is { MaxCounterparts: < 0 })
         {
             problems.Add(("agenda.maxCounterparts", "must be 0 (no cap) or more"));
+        }
+
+        if (Agenda?.TimeProblem() is { } time)
+        {
+            problems.Add(("agenda.startTime", time));
         }
 
         if (problems.Count > 0)

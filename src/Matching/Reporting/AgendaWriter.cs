@@ -33,13 +33,13 @@ internal static class AgendaWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(agenda);
         briefs ??= MeetingBriefs.None;
-        CsvTable.Write(writer,
-            ["slot", "table", "university", "enterprise", "score", "topic", "demand_id", "achievement_id",
-             "university_contact", "university_phone", "university_email", "enterprise_contact", "enterprise_phone", "enterprise_email"],
-            BySlot(agenda).Select(briefs.For).Select(b => (string[])[
+        string[] header = ["slot", "table", "university", "enterprise", "score", "topic", "demand_id", "achievement_id",
+             "university_contact", "university_phone", "university_email", "enterprise_contact", "enterprise_phone", "enterprise_email"];
+        var rows = BySlot(agenda).Select(briefs.For).Select(b => (string[])[
                 CsvTable.Int(b.Meeting.Slot), CsvTable.Int(b.Meeting.Table), b.Meeting.University, b.Meeting.Enterprise, CsvTable.Score(b.Meeting.Score),
                 b.TopicText, b.Topic?.DemandId ?? "", b.Topic?.AchievementId ?? "",
-                .. ContactCells(b.UniversityContact), .. ContactCells(b.EnterpriseContact)]));
+                .. ContactCells(b.UniversityContact), .. ContactCells(b.EnterpriseContact)]);
+        WriteWithTimes(writer, agenda, header, rows, BySlot(agenda).Select(m => m.Slot));
     }
 
     /// <summary>CSV <c>organization,slot,table,counterpart,score,role,topic,demand_id,achievement_id,contact,phone,email,
@@ -51,14 +51,27 @@ internal static class AgendaWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(agenda);
         briefs ??= MeetingBriefs.None;
-        CsvTable.Write(writer,
-            ["organization", "slot", "table", "counterpart", "score", "role", "topic", "demand_id", "achievement_id",
-             "contact", "phone", "email", "counterpart_contact", "counterpart_phone", "counterpart_email"],
-            ByOrganization(agenda).Select(r => (Row: r, Brief: briefs.For(r.Meeting))).Select(x => (string[])[
+        string[] header = ["organization", "slot", "table", "counterpart", "score", "role", "topic", "demand_id", "achievement_id",
+             "contact", "phone", "email", "counterpart_contact", "counterpart_phone", "counterpart_email"];
+        var rows = ByOrganization(agenda).Select(r => (Row: r, Brief: briefs.For(r.Meeting))).Select(x => (string[])[
                 x.Row.Organization, CsvTable.Int(x.Row.Meeting.Slot), CsvTable.Int(x.Row.Meeting.Table), x.Row.Counterpart, CsvTable.Score(x.Row.Meeting.Score),
                 x.Row.IsUniversity ? "university" : "enterprise", x.Brief.TopicText, x.Brief.Topic?.DemandId ?? "", x.Brief.Topic?.AchievementId ?? "",
                 .. ContactCells(x.Row.IsUniversity ? x.Brief.UniversityContact : x.Brief.EnterpriseContact),
-                .. ContactCells(x.Row.IsUniversity ? x.Brief.EnterpriseContact : x.Brief.UniversityContact)]));
+                .. ContactCells(x.Row.IsUniversity ? x.Brief.EnterpriseContact : x.Brief.UniversityContact)]);
+        WriteWithTimes(writer, agenda, header, rows, ByOrganization(agenda).Select(r => r.Meeting.Slot));
+    }
+
+    /// <summary>Writes the table; with clock times (<see cref="Agenda.SlotTimes"/>) a last column <c>time</c> holds each
+    /// row's slot time (09:00–09:20), so files of events without times keep their columns.</summary>
+    private static void WriteWithTimes(TextWriter writer, Agenda agenda, string[] header, IEnumerable<string[]> rows, IEnumerable<int> slots)
+    {
+        if (agenda.SlotTimes is null)
+        {
+            CsvTable.Write(writer, header, rows);
+            return;
+        }
+
+        CsvTable.Write(writer, [.. header, "time"], rows.Zip(slots, (row, slot) => (string[])[.. row, agenda.TimeOf(slot)]));
     }
 
     /// <summary>CSV <c>organization,counterpart,reason,原因</c>: every must-meet the agenda could not hold, in the order

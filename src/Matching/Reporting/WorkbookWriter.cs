@@ -61,8 +61,8 @@ internal static partial class WorkbookWriter
         var handouts = OrganizationHandout.From(report, briefs);
         if (report.Agenda is { } agenda)
         {
-            tables.Add((MeetingsSheet, Meetings(agenda, briefs)));
-            tables.Add((OrganizationsSheet, Organizations(handouts)));
+            tables.Add((MeetingsSheet, WithTimes(Meetings(agenda, briefs), agenda)));
+            tables.Add((OrganizationsSheet, WithTimes(Organizations(handouts), agenda)));
             if (agenda.MustMeetUnscheduled.Count > 0)
             {
                 tables.Add((MustMeetSheet, MustMeets(agenda)));
@@ -90,7 +90,7 @@ internal static partial class WorkbookWriter
         var taken = SheetNames.Taken(sheets.Keys);
         foreach (var handout in handouts.Take(organizations))
         {
-            var table = Handout(handout, briefs);
+            var table = report.Agenda is { } planned ? WithTimes(Handout(handout, briefs), planned) : Handout(handout, briefs);
             sheets[SheetNames.Unique(handout.Organization, taken)] = table.Rows.Count <= sheetRows ? table : Split(table, sheetRows)[0];
         }
 
@@ -393,6 +393,26 @@ internal static partial class WorkbookWriter
         foreach (var m in agenda.MustMeetUnscheduled)
         {
             Row(table, m.Organization, m.Counterpart, MustMeetReasons.Chinese(m.Reason), m.Reason);
+        }
+
+        return table;
+    }
+
+    /// <summary>With clock times, a 时间 column right after the table's 轮次 column (its value the slot's time, empty on
+    /// rows without a slot); without, the table as it is.</summary>
+    private static DataTable WithTimes(DataTable table, Agenda agenda)
+    {
+        if (agenda.SlotTimes is null)
+        {
+            return table;
+        }
+
+        var slot = table.Columns["轮次"]!;
+        var time = table.Columns.Add("时间", typeof(string));
+        time.SetOrdinal(slot.Ordinal + 1);
+        foreach (DataRow row in table.Rows)
+        {
+            row[time] = row[slot] is int number ? agenda.TimeOf(number) : "";
         }
 
         return table;

@@ -42,6 +42,71 @@ public sealed record AgendaOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<StatedPreference> Preferences { get; init; } = [];
 
+    /// <summary>When the first slot starts, <c>HH:mm</c> (24-hour, e.g. <c>09:00</c>); with <see cref="SlotMinutes"/> the
+    /// schedules show clock times (<c>09:00–09:20</c>). Null (the default): slot numbers only.</summary>
+    public string? StartTime { get; init; }
+
+    /// <summary>Length of a slot in minutes (the meeting). 0 (the default): no clock times.</summary>
+    public int SlotMinutes { get; init; }
+
+    /// <summary>Minutes between two slots (changeover). Default 0.</summary>
+    public int BreakMinutes { get; init; }
+
+    /// <summary>Each slot's time, <c>09:00–09:20</c>, for slots 1..<see cref="Slots"/>; null without
+    /// <see cref="StartTime"/> and <see cref="SlotMinutes"/> (or when they are invalid: see <see cref="TimeProblem"/>).</summary>
+    public IReadOnlyList<string>? SlotTimes()
+    {
+        if (TimeProblem() is not null || StartTime is null)
+        {
+            return null;
+        }
+
+        var start = StartMinutes(StartTime)!.Value;
+        return [.. Enumerable.Range(0, Slots).Select(i =>
+        {
+            var from = start + (i * (SlotMinutes + BreakMinutes));
+            return $"{Clock(from)}–{Clock(from + SlotMinutes)}";
+        })];
+    }
+
+    /// <summary>What is wrong with the clock settings, or null: a start time needs a slot length and the other way round,
+    /// the start is <c>HH:mm</c>, lengths are 1–1440 and 0–1440 minutes, and the last slot ends by 24:00.</summary>
+    public string? TimeProblem()
+    {
+        if (StartTime is null && SlotMinutes == 0 && BreakMinutes == 0)
+        {
+            return null;
+        }
+
+        if (StartTime is null || SlotMinutes == 0)
+        {
+            return "startTime and slotMinutes go together (clock times need both)";
+        }
+
+        if (StartMinutes(StartTime) is not { } start)
+        {
+            return $"startTime '{StartTime}' is not a time of day as HH:mm (e.g. 09:00)";
+        }
+
+        if (SlotMinutes is < 1 or > 1440 || BreakMinutes is < 0 or > 1440)
+        {
+            return "slotMinutes must be 1 to 1440, breakMinutes 0 to 1440";
+        }
+
+        var end = start + ((long)Slots * SlotMinutes) + ((long)(Slots - 1) * BreakMinutes);
+        return end > 24 * 60
+            ? System.FormattableString.Invariant($"{Slots} slots of {SlotMinutes} minutes from {StartTime} (breaks {BreakMinutes}) end after midnight")
+            : null;
+    }
+
+    private static int? StartMinutes(string text) =>
+        System.TimeOnly.TryParseExact(text.Trim(), ["H:mm", "HH:mm"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
+            ? (time.Hour * 60) + time.Minute
+            : null;
+
+    private static string Clock(int minutes) =>
+        System.FormattableString.Invariant($"{minutes / 60:00}:{minutes % 60:00}");
+
     /// <summary>Confirmed meetings kept fixed at their slot and table (from <c>agenda --keep</c>); only the rest is planned.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<ConfirmedMeeting> Keep { get; init; } = [];
@@ -118,4 +183,11 @@ public sealed record Agenda(
 
     /// <summary>How many distinct must-meet pairs the preferences stated (0: none, and no must-meet report is written).</summary>
     public int MustMeetsStated { get; init; }
+
+    /// <summary>Each slot's clock time (<c>09:00–09:20</c>, slot 1 first) when the options gave a start time and a slot
+    /// length; null otherwise (schedules then show slot numbers only).</summary>
+    public IReadOnlyList<string>? SlotTimes { get; init; }
+
+    /// <summary>The clock time of a 1-based slot, or "" without clock times.</summary>
+    public string TimeOf(int slot) => SlotTimes is { } times && slot >= 1 && slot <= times.Count ? times[slot - 1] : "";
 }

@@ -103,6 +103,7 @@ public static class AgendaPlanner
         {
             MustMeetUnscheduled = problem.MustMeetMisses(chosen),
             MustMeetsStated = problem.MustMeets.Count,
+            SlotTimes = options.SlotTimes(),
         };
     }
 
@@ -135,6 +136,11 @@ public static class AgendaPlanner
         if (options.MaxCounterparts < 0)
         {
             problems.Add(Invariant($"MaxCounterparts must be 0 (no cap) or more (was {options.MaxCounterparts})"));
+        }
+
+        if (options.TimeProblem() is { } time)
+        {
+            problems.Add(time);
         }
 
         if (options.Preferences is null || options.Preferences.Any(p => p is null || string.IsNullOrWhiteSpace(p.Organization) || string.IsNullOrWhiteSpace(p.Counterpart)))
