@@ -90,7 +90,7 @@ internal static partial class WorkbookWriter
         var taken = SheetNames.Taken(sheets.Keys);
         foreach (var handout in handouts.Take(organizations))
         {
-            var table = report.Agenda is { } planned ? WithTimes(Handout(handout, briefs), planned) : Handout(handout, briefs);
+            var table = WithTimes(Handout(handout, briefs), report.Agenda);
             sheets[SheetNames.Unique(handout.Organization, taken)] = table.Rows.Count <= sheetRows ? table : Split(table, sheetRows)[0];
         }
 
@@ -400,9 +400,9 @@ internal static partial class WorkbookWriter
 
     /// <summary>With clock times, a 时间 column right after the table's 轮次 column (its value the slot's time, empty on
     /// rows without a slot); without, the table as it is.</summary>
-    private static DataTable WithTimes(DataTable table, Agenda agenda)
+    private static DataTable WithTimes(DataTable table, Agenda? agenda)
     {
-        if (agenda.SlotTimes is null)
+        if (agenda?.SlotTimes is null)
         {
             return table;
         }
