@@ -154,6 +154,7 @@ internal static class MatchCommand
                 WithReport = withReport,
                 AchievementQueries = parse.GetValue(direction) == "both",
                 Runner = clusterRun?.Runner,
+                Report = reportLimits.Read(parse),
             });
             progress.Finish();
             if (host.DataQuality.Count > 0)

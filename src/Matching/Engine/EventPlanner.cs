@@ -49,7 +49,7 @@ public static class EventPlanner
             Title = options.Title,
             Summary = ReportSummaries.Of(demands, achievements, demandMatches, batch.Strengths, options.StrongMatch),
             Pairs = pairs,
-            Demands = run.WithReport ? Cards(engine, demands, batch, achievementById) : [],
+            Demands = run.WithReport ? Cards(engine, demands, batch, achievementById, run.Report ?? new ReportOptions(), run.Threads) : [],
             Agenda = agenda,
             DemandContacts = ContactColumns.OfDemands(demands) is { Count: > 0 } demandContacts ? demandContacts : null,
             AchievementContacts = ContactColumns.OfAchievements(achievements) is { Count: > 0 } achievementContacts ? achievementContacts : null,
@@ -65,21 +65,23 @@ public static class EventPlanner
     }
 
     /// <summary>A card per demand: its top k, each explained against the demand's filtered candidate list (features
-    /// computed once per list).</summary>
-    private static List<DemandCard> Cards(MatchingEngine engine, IReadOnlyList<Demand> demands, EventBatch batch, Dictionary<string, Achievement> achievements)
+    /// computed once per list). Cards are built in parallel, each into its own slot; passages are highlighted only
+    /// where the report shows them (<paramref name="shown"/>).</summary>
+    private static DemandCard[] Cards(MatchingEngine engine, IReadOnlyList<Demand> demands, EventBatch batch, Dictionary<string, Achievement> achievements, ReportOptions shown, int threads)
     {
         using var explanations = new PairExplanations(engine);
         var matches = batch.DemandMatches;
-        var cards = new List<DemandCard>(demands.Count);
-        for (var i = 0; i < demands.Count; i++)
+        var cards = new DemandCard[demands.Count];
+        Parallel.For(0, demands.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, i =>
         {
             var demand = demands[i];
             List<string> ids = [.. batch.DemandList(i).Select(c => c.Id)];
             var rows = engine.Ranker is not null && ids.Count > 0 ? engine.FeaturesForDemand(demand, ids) : null;
-            cards.Add(new DemandCard(demand, [.. matches[i].Candidates.Select(c => new Recommendation(
+            var withSnippets = i < shown.Cards;
+            cards[i] = new DemandCard(demand, [.. matches[i].Candidates.Select((c, r) => new Recommendation(
                 achievements[c.Id], c.Rank, c.Score, batch.Strengths[(demand.Id, c.Id)],
-                explanations.Explain(achievements[c.Id], c.MatchedTerms, rows, ids.Count, ids.IndexOf(c.Id), top: 5)))]));
-        }
+                explanations.Explain(achievements[c.Id], c.MatchedTerms, rows, ids.Count, ids.IndexOf(c.Id), top: 5, withSnippets && r < shown.Recommendations)))]);
+        });
 
         return cards;
     }

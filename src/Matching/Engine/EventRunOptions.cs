@@ -13,6 +13,11 @@ public sealed record EventRunOptions
     /// that only want the tables turn it off.</summary>
     public bool WithReport { get; init; } = true;
 
+    /// <summary>How much of the report is shown (null: the defaults). Only the demand cards and recommendations the
+    /// report's page shows get highlighted passages: the workbook lists the rest with their matched terms and
+    /// contributions, which need no passage, and highlighting re-analyses an abstract per recommendation.</summary>
+    public Reporting.ReportOptions? Report { get; init; }
+
     /// <summary>Who runs the queries (retrieval, features, reranking): null (the default) runs them on this
     /// machine with <see cref="Threads"/> threads; a cluster runner spreads them over machines.</summary>
     public IQueryRunner? Runner { get; init; }

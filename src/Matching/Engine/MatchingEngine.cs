@@ -302,11 +302,18 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>Adds the matched terms to a demand's list.</summary>
     internal IReadOnlyList<Candidate> WithMatchedTerms(Demand demand, IReadOnlyList<Candidate> candidates) =>
-        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(_options.Analysed(demand)), candidates));
+        Read(s => s.Achievements.WithMatchedTerms(QueryText.From(_options.Analysed(demand)), candidates,
+            ProfileTerms(s)?.AchievementTerms));
 
     /// <summary>Adds the matched terms to an achievement's list.</summary>
     internal IReadOnlyList<Candidate> WithMatchedTerms(Achievement achievement, IReadOnlyList<Candidate> candidates) =>
-        Read(s => s.Demands.WithMatchedTerms(QueryText.From(_options.Analysed(achievement)), candidates));
+        Read(s => s.Demands.WithMatchedTerms(QueryText.From(_options.Analysed(achievement)), candidates,
+            ProfileTerms(s)?.DemandTerms));
+
+    /// <summary>The feature space whose profiles can answer matched terms instead of term vectors: built already (never
+    /// built for this), and over jieba's terms (the profiles segment with jieba whatever the index's analyzer).</summary>
+    private FeatureSpace? ProfileTerms(Snapshot s) =>
+        Analyzer == AnalyzerKind.Jieba && s.Features.IsValueCreated ? s.Features.Value : null;
 
     /// <summary>Pair features of a demand against achievements (rows in the given order).</summary>
     internal float[] FeaturesForDemand(Demand demand, IReadOnlyList<string> achievementIds) =>

@@ -25,11 +25,12 @@ internal sealed class PairExplanations(MatchingEngine engine) : IDisposable
 
     /// <summary>The explanation of row <paramref name="index"/> of a list's feature rows (<paramref name="rows"/> null:
     /// no contributions, as without a ranker).</summary>
-    public Explanation Explain(Achievement achievement, IReadOnlyList<string> terms, float[]? rows, int count, int index, int top)
+    /// <remarks>Without <paramref name="withSnippets"/> the explanation has no highlighted passages.</remarks>
+    public Explanation Explain(Achievement achievement, IReadOnlyList<string> terms, float[]? rows, int count, int index, int top, bool withSnippets = true)
     {
-        var snippets = _highlighter.Highlight("title", achievement.Title, terms, 1)
-            .Concat(_highlighter.Highlight("abstract", achievement.Abstract, terms, 2))
-            .ToList();
+        List<Snippet> snippets = withSnippets
+            ? [.. _highlighter.Highlight("title", achievement.Title, terms, 1), .. _highlighter.Highlight("abstract", achievement.Abstract, terms, 2)]
+            : [];
         IReadOnlyList<FeatureContribution> contributions = rows is not null && engine.Ranker is { } ranker
             ? PairExplainer.Explain(ranker, rows, count, index, top)
             : [];

@@ -60,6 +60,20 @@ internal sealed class FeatureSpace
     public PreparedProfile Demand(string id) =>
         _demands.TryGetValue(id, out var p) ? p : throw new KeyNotFoundException($"demand '{id}' is not in the feature space");
 
+    /// <summary>The achievements' terms by profile: a profile's terms are the terms the index holds for its record (the
+    /// same normalisation, search-mode segmentation and stop words).</summary>
+    public Retrieval.ITermLookup AchievementTerms => new Lookup(_builder.Terms, _achievements);
+
+    /// <summary>The demands' terms by profile (see <see cref="AchievementTerms"/>).</summary>
+    public Retrieval.ITermLookup DemandTerms => new Lookup(_builder.Terms, _demands);
+
+    private sealed class Lookup(TermDictionary terms, Dictionary<string, PreparedProfile> profiles) : Retrieval.ITermLookup
+    {
+        public int Id(string term) => terms.TryGet(term, out var id) ? id : -1;
+
+        public int[]? TermsOf(string recordId) => profiles.TryGetValue(recordId, out var p) ? p.Profile.Terms : null;
+    }
+
     public bool HasAchievement(string id) => _achievements.ContainsKey(id);
 
     public bool HasDemand(string id) => _demands.ContainsKey(id);

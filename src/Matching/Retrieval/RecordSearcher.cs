@@ -22,6 +22,10 @@ internal sealed class RecordSearcher : IDisposable
     private readonly string?[] _ids;
     private readonly Dictionary<string, int> _docById;
 
+    /// <summary>Terms whose states are kept at most (≈ 0.2 KB each); the cache is emptied when full.</summary>
+    private const int TermStatesLimit = 262_144;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TermContext[] Fields, int DocFreq)> _termStates = new(StringComparer.Ordinal);
+
     /// <summary>Opens the latest commit of an index for searching.</summary>
     /// <remarks>With <paramref name="verifyChecksums"/> every file of an on-disk index is checked against its checksum
     /// (a sequential read of the index), so damage is reported when opening instead of crashing or misranking later.
@@ -219,12 +223,21 @@ internal sealed class RecordSearcher : IDisposable
     }
 
     /// <summary>Re-ranked candidates with the query terms each contains (the list keeps its order and scores).</summary>
-    public IReadOnlyList<Candidate> WithMatchedTerms(QueryText query, IReadOnlyList<Candidate> candidates)
+    /// <param name="query">The query the candidates answer.</param>
+    /// <param name="candidates">The list, in its order.</param>
+    /// <param name="lookup">Where a record's indexed terms are known without the index — the feature profiles hold
+    /// the same terms as its term vectors — those terms (null: read its term vectors). A term-vector read
+    /// decompresses a block and seeks every query term per field: it was most of a large batch's time, for lists
+    /// that already sit in memory as sorted term ids.</param>
+    public IReadOnlyList<Candidate> WithMatchedTerms(QueryText query, IReadOnlyList<Candidate> candidates, ITermLookup? lookup = null)
     {
         var terms = _recentTerms.TryRemove(query.Key, out var remembered) ? remembered : Shown(PreparedTerms(query));
+        var ids = lookup is null ? null : terms.Select(t => lookup.Id(t.Term)).ToArray();
         return [.. candidates.Select(c => c with
         {
-            MatchedTerms = _docById.TryGetValue(c.Id, out var doc) ? MatchedTerms(doc, terms) : [],
+            MatchedTerms = lookup?.TermsOf(c.Id) is { } has
+                ? MatchedTerms(i => ids![i] >= 0 && Array.BinarySearch(has, ids[i]) >= 0, terms)
+                : _docById.TryGetValue(c.Id, out var doc) ? MatchedTerms(doc, terms) : [],
         })];
     }
 
@@ -313,39 +326,11 @@ internal sealed class RecordSearcher : IDisposable
         AddTerms(query.Body, weights, order, chosen: false);
 
         var docCount = Math.Max(1, _reader.NumDocs);
-        var context = _reader.Context;
-        var leaves = _reader.Leaves;
-        // One terms enumerator per segment and field for the whole query (what TermContext.Build does per term,
-        // minus creating an enumerator each time: on a 10-segment index that was most of a query's lookup cost).
-        var enums = new TermsEnum?[leaves.Count, IndexSchema.TextFields.Length];
-        for (var l = 0; l < leaves.Count; l++)
-        {
-            for (var f = 0; f < IndexSchema.TextFields.Length; f++)
-            {
-                enums[l, f] = leaves[l].AtomicReader.GetTerms(IndexSchema.TextFields[f])?.GetEnumerator();
-            }
-        }
-
+        TermsEnum?[,]? enums = null;
         return weights
             .Select(kv =>
             {
-                var fields = new TermContext[IndexSchema.TextFields.Length];
-                var bytes = new BytesRef(kv.Key);
-                var df = 0;
-                for (var f = 0; f < fields.Length; f++)
-                {
-                    fields[f] = new TermContext(context);
-                    for (var l = 0; l < leaves.Count; l++)
-                    {
-                        if (enums[l, f] is { } termsEnum && termsEnum.SeekExact(bytes))
-                        {
-                            fields[f].Register(termsEnum.GetTermState(), leaves[l].Ord, termsEnum.DocFreq, termsEnum.TotalTermFreq);
-                        }
-                    }
-
-                    df = Math.Max(df, fields[f].DocFreq);
-                }
-
+                var (fields, df) = Lookup(kv.Key, ref enums);
                 var corpusWeight = kv.Value > 0 ? TermWeight(kv.Key, df) : 0f;
                 var weight = kv.Value * corpusWeight;
                 return (Term: kv.Key, Weight: weight, Fields: fields, Rank: weight * Idf(df, docCount), Analysis: kv.Value,
@@ -357,6 +342,58 @@ internal sealed class RecordSearcher : IDisposable
             .Take(_options.MaxQueryTerms)
             .Select(x => new PreparedTerm(x.Term, x.Weight, x.Fields, x.Analysis, x.Shown))
             .ToList();
+    }
+
+    /// <summary>A term's looked-up states per text field and its largest document frequency, cached for the reader's
+    /// life (the reader never changes; a state is only read by the scorer's seeks, so threads share it). Query terms
+    /// repeat from query to query — a batch of 20,000 long queries looks up a few hundred thousand distinct terms
+    /// millions of times — and each lookup is a terms-dictionary seek per field and segment.</summary>
+    private (TermContext[] Fields, int DocFreq) Lookup(string term, ref TermsEnum?[,]? enums)
+    {
+        if (_termStates.TryGetValue(term, out var known))
+        {
+            return known;
+        }
+
+        var leaves = _reader.Leaves;
+        if (enums is null)
+        {
+            // One terms enumerator per segment and field for the whole query (what TermContext.Build does per term,
+            // minus creating an enumerator each time: on a 10-segment index that was most of a query's lookup cost).
+            enums = new TermsEnum?[leaves.Count, IndexSchema.TextFields.Length];
+            for (var l = 0; l < leaves.Count; l++)
+            {
+                for (var f = 0; f < IndexSchema.TextFields.Length; f++)
+                {
+                    enums[l, f] = leaves[l].AtomicReader.GetTerms(IndexSchema.TextFields[f])?.GetEnumerator();
+                }
+            }
+        }
+
+        var fields = new TermContext[IndexSchema.TextFields.Length];
+        var bytes = new BytesRef(term);
+        var df = 0;
+        for (var f = 0; f < fields.Length; f++)
+        {
+            fields[f] = new TermContext(_reader.Context);
+            for (var l = 0; l < leaves.Count; l++)
+            {
+                if (enums[l, f] is { } termsEnum && termsEnum.SeekExact(bytes))
+                {
+                    fields[f].Register(termsEnum.GetTermState(), leaves[l].Ord, termsEnum.DocFreq, termsEnum.TotalTermFreq);
+                }
+            }
+
+            df = Math.Max(df, fields[f].DocFreq);
+        }
+
+        if (_termStates.Count >= TermStatesLimit)
+        {
+            _termStates.Clear();
+        }
+
+        _termStates[term] = (fields, df);
+        return (fields, df);
     }
 
     /// <summary>Adds a text's terms: 1 a word, <see cref="RetrievalOptions.SubwordWeight"/> a sub-word, times
@@ -399,11 +436,10 @@ internal sealed class RecordSearcher : IDisposable
 
     private List<string> MatchedTerms(int doc, List<(string Term, float Weight)> terms)
     {
-        var matched = new List<string>();
         var vectors = _reader.GetTermVectors(doc);
         if (vectors is null)
         {
-            return matched;
+            return [];
         }
 
         var enums = new List<TermsEnum>();
@@ -416,16 +452,27 @@ internal sealed class RecordSearcher : IDisposable
             }
         }
 
-        foreach (var (term, weight) in terms)
+        return MatchedTerms(i =>
         {
+            var bytes = new BytesRef(terms[i].Term);
+            return enums.Any(e => e.SeekExact(bytes));
+        }, terms);
+    }
+
+    /// <summary>The shown query terms a record has (<paramref name="has"/> of a term's index), best first, at most 12.</summary>
+    private static List<string> MatchedTerms(Func<int, bool> has, List<(string Term, float Weight)> terms)
+    {
+        var matched = new List<string>();
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var (term, weight) = terms[i];
             // Sub-words only count when their whole word did not: 锂离子电池 rather than 锂离子电池, 离子, 电池.
             if (weight < 1f && matched.Any(m => m.Contains(term, StringComparison.Ordinal)))
             {
                 continue;
             }
 
-            var bytes = new BytesRef(term);
-            if (enums.Any(e => e.SeekExact(bytes)))
+            if (has(i))
             {
                 matched.Add(term);
                 if (matched.Count == 12)
@@ -444,4 +491,14 @@ internal sealed class RecordSearcher : IDisposable
         _reader.Dispose();
         _analyzer.Dispose();
     }
+}
+
+/// <summary>The terms of indexed records, known without reading the index (the feature profiles).</summary>
+internal interface ITermLookup
+{
+    /// <summary>A term's id, or −1 when no record has it.</summary>
+    int Id(string term);
+
+    /// <summary>A record's distinct term ids, sorted, or null when the lookup does not hold the record.</summary>
+    int[]? TermsOf(string recordId);
 }

@@ -1,0 +1,90 @@
+using Matching.Engine;
+using Matching.Ranking;
+using Matching.Reporting;
+
+namespace Matching.Tests.Engine;
+
+/// <summary>The shortcuts a large batch takes must not change what it writes: matched terms read from the feature
+/// profiles equal those read from the index's term vectors, and passages are highlighted exactly where the report
+/// shows them.</summary>
+public sealed class BatchShortcutsTests
+{
+    [Test]
+    public void MatchedTermsFromProfilesAreTheTermVectorsTermsBothWays()
+    {
+        // Without a ranker the engine never builds its feature space, so its matched terms come from term vectors;
+        // with one, the space is built by the first ranked query and answers them from the profiles.
+        using var vectors = MatchingEngine.Create(SampleEvent.Achievements, SampleEvent.Demands);
+        using var profiles = MatchingEngine.Create(SampleEvent.Achievements, SampleEvent.Demands, new EngineOptions { Ranker = RankerModel.LoadDefault() });
+        _ = profiles.RankDemand(SampleEvent.Demands[0], 1);
+
+        var compared = 0;
+        var nonEmpty = 0;
+        foreach (var demand in SampleEvent.Demands)
+        {
+            var list = vectors.RetrieveForDemand(demand, 30);
+            var expected = vectors.WithMatchedTerms(demand, list);
+            var actual = profiles.WithMatchedTerms(demand, list);
+            for (var i = 0; i < list.Count; i++)
+            {
+                Assert.That(actual[i].MatchedTerms, Is.EqualTo(expected[i].MatchedTerms), $"{demand.Id} → {list[i].Id}");
+                compared++;
+                nonEmpty += expected[i].MatchedTerms.Count > 0 ? 1 : 0;
+            }
+        }
+
+        foreach (var achievement in SampleEvent.Achievements)
+        {
+            var list = vectors.RankAchievement(achievement, 20);
+            var expected = vectors.WithMatchedTerms(achievement, list);
+            var actual = profiles.WithMatchedTerms(achievement, list);
+            for (var i = 0; i < list.Count; i++)
+            {
+                Assert.That(actual[i].MatchedTerms, Is.EqualTo(expected[i].MatchedTerms), $"{achievement.Id} → {list[i].Id}");
+                compared++;
+                nonEmpty += expected[i].MatchedTerms.Count > 0 ? 1 : 0;
+            }
+        }
+
+        Assert.That(nonEmpty, Is.GreaterThan(compared / 2), "most retrieved pairs share a shown term");
+    }
+
+    [Test]
+    public void MatchedTermsFromProfilesFindTheSharedWordsOfARealPair()
+    {
+        using var engine = MatchingEngine.Create(TestRecords.Achievements, TestRecords.Demands, new EngineOptions { Ranker = RankerModel.LoadDefault() });
+        var list = engine.RankDemand(TestRecords.VisionDemand, 4);
+
+        var terms = engine.WithMatchedTerms(TestRecords.VisionDemand, list).Single(c => c.Id == TestRecords.Vision.Id).MatchedTerms;
+
+        Assert.That(terms, Does.Contain("缺陷检测"));
+    }
+
+    [Test]
+    public void PassagesAreHighlightedOnlyWhereTheReportShowsThem()
+    {
+        using var engine = MatchingEngine.Create(SampleEvent.Achievements, SampleEvent.Demands, new EngineOptions { Ranker = RankerModel.LoadDefault() });
+        var options = new EventOptions { Agenda = null };
+        var all = EventPlanner.Plan(engine, SampleEvent.Demands, SampleEvent.Achievements, options, topK: 5, run: new EventRunOptions { Threads = 2 });
+        var bounded = EventPlanner.Plan(engine, SampleEvent.Demands, SampleEvent.Achievements, options, topK: 5,
+            run: new EventRunOptions { Threads = 2, Report = new ReportOptions { Cards = 1, Recommendations = 2 } });
+
+        var allCards = all.Report.Demands;
+        var cards = bounded.Report.Demands;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(allCards.Skip(1).SelectMany(c => c.Recommendations).Count(r => r.Explanation.Snippets.Count > 0), Is.GreaterThan(0),
+                "unbounded, cards past the first have passages");
+            Assert.That(cards[0].Recommendations.Take(2).Select(Passages), Is.EqualTo(allCards[0].Recommendations.Take(2).Select(Passages)));
+            Assert.That(cards[0].Recommendations.Take(2).Select(Passages), Has.Some.Contains("["), "the shown recommendations have marked passages");
+            Assert.That(cards[0].Recommendations.Skip(2).Concat(cards.Skip(1).SelectMany(c => c.Recommendations)).Sum(r => r.Explanation.Snippets.Count),
+                Is.Zero);
+            // Everything else on the cards (the workbook's rows) is unchanged.
+            Assert.That(cards.SelectMany(c => c.Recommendations).Select(r => (r.Achievement.Id, r.Rank, r.Strength, string.Join(",", r.Explanation.MatchedTerms), r.Explanation.Contributions.Count)),
+                Is.EqualTo(allCards.SelectMany(c => c.Recommendations).Select(r => (r.Achievement.Id, r.Rank, r.Strength, string.Join(",", r.Explanation.MatchedTerms), r.Explanation.Contributions.Count))));
+        }
+    }
+
+    private static string Passages(Recommendation r) =>
+        string.Join(" | ", r.Explanation.Snippets.Select(s => s.Field + ":" + string.Concat(s.Pieces.Select(p => p.Highlighted ? "[" + p.Text + "]" : p.Text))));
+}
