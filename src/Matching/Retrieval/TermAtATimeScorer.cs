@@ -45,6 +45,10 @@ internal sealed class TermAtATimeScorer : IDisposable
     private long _cachedBytes;
     private readonly ScorerSettings _settings;
 
+    /// <summary>Lists shorter than this are decoded each time: <see cref="ScorerSettings.CacheMinDocFreq"/>, or 1 on a
+    /// small index (every list it reads is kept).</summary>
+    private readonly int _minCachedDocFreq;
+
     public TermAtATimeScorer(IndexSearcher searcher, Lucene8Bm25Similarity similarity, string[] fields, ScorerSettings? settings = null)
     {
         _settings = settings ?? new ScorerSettings();
@@ -77,6 +81,7 @@ internal sealed class TermAtATimeScorer : IDisposable
 
         var maxDoc = _reader.MaxDoc;
         _accumulators = new ThreadLocal<double[]>(() => new double[maxDoc]);
+        _minCachedDocFreq = maxDoc <= _settings.SmallIndexDocs ? 1 : _settings.CacheMinDocFreq;
     }
 
     /// <summary>Memory held by kept postings lists, in bytes.</summary>
@@ -305,7 +310,7 @@ internal sealed class TermAtATimeScorer : IDisposable
     /// stale; the cache holds at most <see cref="ScorerSettings.CacheBudgetBytes"/>.</remarks>
     private Postings? Cached(int leaf, ScoredClause clause, TermsEnum termsEnum, TermState state, IBits? live)
     {
-        if (clause.States.DocFreq < _settings.CacheMinDocFreq)
+        if (clause.States.DocFreq < _minCachedDocFreq)
         {
             return null;
         }
@@ -457,6 +462,12 @@ internal sealed record ScorerSettings
 {
     /// <summary>Lists shorter than this are decoded from the index each time.</summary>
     public int CacheMinDocFreq { get; init; } = 256;
+
+    /// <summary>An index of at most this many documents keeps every list it reads, short ones too. An event's
+    /// smaller side (a few thousand demands) is queried by every achievement: each query reads hundreds of short
+    /// lists, and decoding one from the index (a seek, a block, a lock on an in-memory file) costs more than
+    /// scoring it. Its lists are few and small, so keeping them all costs little memory.</summary>
+    public int SmallIndexDocs { get; init; } = 50_000;
 
     /// <summary>The most memory kept postings may take (6 bytes a posting: 1.5 GiB is 268 million postings).</summary>
     public long CacheBudgetBytes { get; init; } = 3L << 29;

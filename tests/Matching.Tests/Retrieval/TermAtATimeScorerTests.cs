@@ -43,10 +43,11 @@ public sealed class TermAtATimeScorerTests
 
     private static readonly (string Name, ScorerSettings Settings)[] s_settings =
     [
-        ("defaults: short lists decoded each time", new ScorerSettings()),
-        ("every list kept", new ScorerSettings { CacheMinDocFreq = 0 }),
-        ("long lists kept, windows of 7", new ScorerSettings { CacheMinDocFreq = 2, Window = 7 }),
-        ("cache full early", new ScorerSettings { CacheMinDocFreq = 0, CacheBudgetBytes = 2_000 }),
+        ("defaults: a small index keeps every list", new ScorerSettings()),
+        ("large-index defaults: short lists decoded each time", new ScorerSettings { SmallIndexDocs = 0 }),
+        ("every list kept", new ScorerSettings { CacheMinDocFreq = 0, SmallIndexDocs = 0 }),
+        ("long lists kept, windows of 7", new ScorerSettings { CacheMinDocFreq = 2, Window = 7, SmallIndexDocs = 0 }),
+        ("cache full early", new ScorerSettings { CacheMinDocFreq = 0, CacheBudgetBytes = 2_000, SmallIndexDocs = 0 }),
         ("kept lists scored through tables", new ScorerSettings { CacheMinDocFreq = 0, PostingsPerTableEntry = 0, Window = 33 }),
     ];
 
@@ -90,7 +91,7 @@ public sealed class TermAtATimeScorerTests
     [Test]
     public void LongQuery_AllSampleDemandsAtOnce_SameAsLucene()
     {
-        using var searcher = new RecordSearcher(_achievements, RecordKind.Achievements, AnalyzerKind.Jieba, scoring: new ScorerSettings { CacheMinDocFreq = 3, Window = 16, PostingsPerTableEntry = 0 });
+        using var searcher = new RecordSearcher(_achievements, RecordKind.Achievements, AnalyzerKind.Jieba, scoring: new ScorerSettings { CacheMinDocFreq = 3, Window = 16, PostingsPerTableEntry = 0, SmallIndexDocs = 0 });
         var all = new QueryText(
             string.Join("。", SampleEvent.Demands.Select(d => d.Title)),
             string.Join("。", SampleEvent.Demands.Select(d => d.Description)),
