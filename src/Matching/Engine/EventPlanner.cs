@@ -41,15 +41,18 @@ public static class EventPlanner
         var demandMatches = batch.DemandMatches;
         var pairs = PairAggregator.Aggregate(batch.Evidence(demandById, achievementById), options.Filters, options.StrongMatch,
             batch.Strengths, run.AchievementQueries ? batch.ReverseStrengths : null);
-        var agenda = options.Agenda is { } shape
-            ? AgendaPlanner.Plan([.. pairs.Select(p => new MeetingRequest(p.University, p.Enterprise, p.Score) { Acceptance = p.Acceptance })], shape with { Capacities = capacities ?? [] })
-            : null;
+        // The solver runs on one core for its whole budget: the cards (independent of the agenda) use the others meanwhile.
+        var planning = options.Agenda is { } shape
+            ? Task.Run<Agenda?>(() => AgendaPlanner.Plan([.. pairs.Select(p => new MeetingRequest(p.University, p.Enterprise, p.Score) { Acceptance = p.Acceptance })], shape with { Capacities = capacities ?? [] }))
+            : Task.FromResult<Agenda?>(null);
+        var cards = run.WithReport ? Cards(engine, demands, batch, achievementById, run.Report ?? new ReportOptions(), run.Threads) : [];
+        var agenda = planning.GetAwaiter().GetResult();
         var report = new EventReport
         {
             Title = options.Title,
             Summary = ReportSummaries.Of(demands, achievements, demandMatches, batch.Strengths, options.StrongMatch),
             Pairs = pairs,
-            Demands = run.WithReport ? Cards(engine, demands, batch, achievementById, run.Report ?? new ReportOptions(), run.Threads) : [],
+            Demands = cards,
             Agenda = agenda,
             DemandContacts = ContactColumns.OfDemands(demands) is { Count: > 0 } demandContacts ? demandContacts : null,
             AchievementContacts = ContactColumns.OfAchievements(achievements) is { Count: > 0 } achievementContacts ? achievementContacts : null,
