@@ -40,8 +40,14 @@ internal static class ScaleRetrieval
             settings = settings with { PostingsPerTableEntry = int.Parse(tables, System.Globalization.CultureInfo.InvariantCulture) };
         }
 
-        using var searcher = new RecordSearcher(directory, RecordKind.Achievements, AnalyzerKind.Jieba, verifyChecksums: false, scoring: settings);
-        Console.WriteLine($"opened {searcher.Count:N0} records in {opening.Elapsed.TotalSeconds:F1} s; {demands.Count} queries, top {top}");
+        var retrieval = new RetrievalOptions();
+        if (Environment.GetEnvironmentVariable("MATCHING_MAX_QUERY_TERMS") is { } cap)
+        {
+            retrieval = new RetrievalOptions { MaxQueryTerms = int.Parse(cap, System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        using var searcher = new RecordSearcher(directory, RecordKind.Achievements, AnalyzerKind.Jieba, retrieval, verifyChecksums: false, scoring: settings);
+        Console.WriteLine($"opened {searcher.Count:N0} records in {opening.Elapsed.TotalSeconds:F1} s; {demands.Count} queries, top {top}, at most {retrieval.MaxQueryTerms} query terms");
 
         // Warm up both paths on a few queries: JIT tiers (the shared postings decoding is only fully optimised after a
         // few dozen queries) and the first dictionary loads.
@@ -53,7 +59,10 @@ internal static class ScaleRetrieval
 
         var fast = Time(() => demands.Select(q => searcher.FastTop(q, top).Select(h => (h.Doc, h.Score)).ToList()).ToList(), out var fastMs);
         var lucene = Time(() => demands.Select(q => searcher.LuceneTop(q, top).Select(h => (h.Doc, h.Score)).ToList()).ToList(), out var luceneMs);
-        Time(() => demands.Select(q => searcher.WeightedTerms(q).Count).Sum(), out var prepareMs);
+        var kept = Time(() => demands.Select(q => searcher.WeightedTerms(q).Count).ToList(), out var prepareMs);
+        var sorted = kept.Order().ToList();
+        Console.WriteLine($"query terms kept: mean {kept.Average():F1}, median {sorted[sorted.Count / 2]}, max {sorted[^1]}; "
+            + $"{kept.Count(k => k >= retrieval.MaxQueryTerms)} of {kept.Count} queries at the cap");
         Console.WriteLine($"of which query analysis and term lookups: {prepareMs / demands.Count:F1} ms CPU a query");
         var postings = Time(() => demands.Select(q => searcher.CountPostings(q, false)).Sum(), out var iterateMs);
         Time(() => demands.Select(q => searcher.CountPostings(q, true)).Sum(), out var iterateFreqMs);

@@ -100,6 +100,33 @@ public sealed class EvaluateCommandTests
     }
 
     [Test]
+    public void Evaluate_MaxQueryTerms_OneTermAQueryRanksWorseThanTheDefault()
+    {
+        using var temp = new TempDir();
+        var judgments = WriteJudgments(temp);
+
+        var full = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", judgments, "--json", "--model", "none");
+        var capped = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", judgments, "--json", "--model", "none",
+            "--max-query-terms", "1");
+
+        Assert.That((full.ExitCode, capped.ExitCode), Is.EqualTo((0, 0)), capped.Err);
+        using var fullJson = JsonDocument.Parse(full.Out);
+        using var cappedJson = JsonDocument.Parse(capped.Out);
+        var mrr = (JsonDocument d) => d.RootElement.GetProperty("bm25").GetProperty("mrr@10").GetDouble();
+        Assert.That(mrr(cappedJson), Is.LessThan(mrr(fullJson)), "a demand's rarest word alone does not find every answer first");
+    }
+
+    [TestCase("0")]
+    [TestCase("341")]
+    public void Evaluate_MaxQueryTermsOutOfRange_ExitCode2(string cap)
+    {
+        var result = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", "j.qrels", "--max-query-terms", cap);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Err, Does.Contain("--max-query-terms must be between 1 and 340"));
+    }
+
+    [Test]
     public void Evaluate_Table_ListsMetrics()
     {
         using var temp = new TempDir();

@@ -177,7 +177,7 @@ public sealed class MatchCommandTests
         var fullRows = File.ReadAllLines(full["demand_matches.csv"]);
         var cappedRows = File.ReadAllLines(capped["demand_matches.csv"]);
         Assert.That(cappedRows[0], Is.EqualTo(fullRows[0]));
-        Assert.That(cappedRows, Is.Not.EqualTo(fullRows), "three terms a query cannot find what three hundred find");
+        Assert.That(cappedRows, Is.Not.EqualTo(fullRows), "three terms a query cannot find what the default finds");
     }
 
     [Test]

@@ -18,6 +18,7 @@ internal static class EvaluateCommand
         var runOut = new Option<string?>("--run-out") { Description = "Write the final (reranked, if a model is used) TREC run here.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
         var threads = CommonOptions.Threads("Query threads (retrieval and features); the metrics do not depend on it.");
+        var maxQueryTerms = CommonOptions.MaxQueryTerms();
         var semantic = new SemanticOptions();
 
         var command = new Command("evaluate", "Rank every judged demand's candidates by BM25 and by the reranker, and print MRR@10, nDCG@10, Recall@10, Recall@100 (judged-only: MRR, nDCG, P@1).");
@@ -26,11 +27,12 @@ internal static class EvaluateCommand
         command.Add(runOut);
         command.Add(json);
         command.Add(threads);
+        command.Add(maxQueryTerms);
         semantic.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
-            var data = ranking.Read(parse, host);
+            var data = ranking.Read(parse, host, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) });
             data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host));
             var ranker = host.LoadModel(parse.GetValue(model)!);
             if (data.Semantic && ranker is not null && !CommandHost.TrainedOnFusedLists(ranker))

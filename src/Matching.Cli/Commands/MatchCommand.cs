@@ -40,19 +40,7 @@ internal static class MatchCommand
             DefaultValueFactory = _ => "both",
         };
         direction.AcceptOnlyFromAmong("both", "demands");
-        var maxQueryTerms = new Option<int>("--max-query-terms")
-        {
-            Description = "Distinct query terms kept per query, highest weight × idf first (1–340, default 300). Lower is faster on long descriptions and large catalogues, at some cost in recall (see benchmarks/README.md).",
-            DefaultValueFactory = _ => new Matching.Retrieval.RetrievalOptions().MaxQueryTerms,
-            HelpName = "N",
-        };
-        maxQueryTerms.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 340)
-            {
-                result.AddError("--max-query-terms must be between 1 and 340");
-            }
-        });
+        var maxQueryTerms = CommonOptions.MaxQueryTerms();
         var threads = CommonOptions.Threads("Threads for indexing and queries; outputs do not depend on it.");
         var semantic = new SemanticOptions();
 

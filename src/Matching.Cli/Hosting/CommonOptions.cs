@@ -61,6 +61,25 @@ internal static class CommonOptions
     public static Option<int> MaxAnalyzedChars() => PositiveInt("--max-analyzed-chars", new Matching.Engine.EngineOptions().MaxAnalyzedChars,
         "Characters of a record's text (title, keywords, abstract/description, in that order) that are indexed and matched; the rest is ignored. Default 1048576.");
 
+    /// <summary><c>--max-query-terms N</c>: <see cref="Matching.Retrieval.RetrievalOptions.MaxQueryTerms"/>, 1–340.</summary>
+    public static Option<int> MaxQueryTerms()
+    {
+        var option = new Option<int>("--max-query-terms")
+        {
+            Description = $"Distinct query terms kept per query, highest weight × idf first (1–340, default {new Matching.Retrieval.RetrievalOptions().MaxQueryTerms}). Lower is faster on long descriptions and large catalogues, at some cost in recall (see benchmarks/README.md).",
+            DefaultValueFactory = _ => new Matching.Retrieval.RetrievalOptions().MaxQueryTerms,
+            HelpName = "N",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 340)
+            {
+                result.AddError("--max-query-terms must be between 1 and 340");
+            }
+        });
+        return option;
+    }
+
     /// <summary><c>--threads N</c>: 0 (the default) uses every core; negative values are refused.</summary>
     public static Option<int> Threads(string description)
     {

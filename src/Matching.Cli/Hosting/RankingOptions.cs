@@ -95,7 +95,8 @@ internal sealed class RankingOptions
         Limits.AddTo(command);
     }
 
-    public RankingData Read(ParseResult parse, CommandHost host)
+    /// <summary>The data set the options name; <paramref name="retrieval"/> (default: the engine's) builds its queries.</summary>
+    public RankingData Read(ParseResult parse, CommandHost host, Matching.Retrieval.RetrievalOptions? retrieval = null)
     {
         var readOptions = ReadOptions(parse);
         var achievements = host.ReadAchievements(parse.GetValue(Achievements)!, readOptions);
@@ -121,6 +122,7 @@ internal sealed class RankingOptions
             Depth = parse.GetValue(Depth),
             JudgedOnly = parse.GetValue(JudgedOnly),
             ExcludeSelfPrefix = parse.GetValue(ExcludeSelf),
+            Retrieval = retrieval ?? new(),
         };
     }
 }

@@ -35,6 +35,10 @@ public sealed class RankingData
     /// <summary>Pair tasks: demand PREFIX+X never gets achievement X (it is the same sentence).</summary>
     public string? ExcludeSelfPrefix { get; init; }
 
+    /// <summary>How the demands' queries are built (query-term cap, field boosts) when <see cref="Candidates"/> is null.
+    /// Default: the engine's.</summary>
+    public RetrievalOptions Retrieval { get; init; } = new();
+
     /// <summary>Whether retrieved candidates also come from the route by meaning (BM25 top <see cref="Depth"/> ∪ the
     /// <see cref="SemanticDepth"/> nearest achievements by text vector, fused by reciprocal rank). Default false.</summary>
     public bool Semantic { get; init; }
@@ -55,6 +59,7 @@ public sealed class RankingData
         Depth = Depth,
         JudgedOnly = JudgedOnly,
         ExcludeSelfPrefix = ExcludeSelfPrefix,
+        Retrieval = Retrieval,
         Semantic = semantic,
         SemanticDepth = SemanticDepth,
         Encoder = encoder ?? Encoder,
@@ -736,6 +741,7 @@ public static class RankerWorkflow
                 Semantic = semantic,
                 SemanticDepth = data.SemanticDepth,
                 Encoder = encoder,
+                Retrieval = data.Retrieval,
             });
             try
             {

@@ -91,7 +91,9 @@ public sealed class TermAtATimeScorerTests
     [Test]
     public void LongQuery_AllSampleDemandsAtOnce_SameAsLucene()
     {
-        using var searcher = new RecordSearcher(_achievements, RecordKind.Achievements, AnalyzerKind.Jieba, scoring: new ScorerSettings { CacheMinDocFreq = 3, Window = 16, PostingsPerTableEntry = 0, SmallIndexDocs = 0 });
+        // 300 terms, not the default cap: the scorer should match Lucene with hundreds of clauses too.
+        using var searcher = new RecordSearcher(_achievements, RecordKind.Achievements, AnalyzerKind.Jieba, new RetrievalOptions { MaxQueryTerms = 300 },
+            scoring: new ScorerSettings { CacheMinDocFreq = 3, Window = 16, PostingsPerTableEntry = 0, SmallIndexDocs = 0 });
         var all = new QueryText(
             string.Join("。", SampleEvent.Demands.Select(d => d.Title)),
             string.Join("。", SampleEvent.Demands.Select(d => d.Description)),
