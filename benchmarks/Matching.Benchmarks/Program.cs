@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "scale-retrieval")
     return ScaleRetrieval.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "scale-store")
+{
+    return ScaleStore.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "scale-profiles")
 {
     return ScaleProfiles.Run(args[1..]);

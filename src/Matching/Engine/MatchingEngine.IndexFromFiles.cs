@@ -81,8 +81,10 @@ public sealed partial class MatchingEngine
     {
         using var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath!, "achievements"));
         using var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath!, "demands"));
-        using var achievementUpdate = IndexBuilder.Begin(achievementDirectory, RecordKind.Achievements, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
-        using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+        using var achievementUpdate = IndexBuilder.Begin(achievementDirectory, RecordKind.Achievements, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments,
+            sidecar: Profiles(options, RecordKind.Achievements));
+        using var demandUpdate = IndexBuilder.Begin(demandDirectory, RecordKind.Demands, options.Analyzer, prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments,
+            sidecar: Profiles(options, RecordKind.Demands));
         if (achievementsPath is not null)
         {
             achievementUpdate.Add(RecordReader.StreamAchievements(achievementsPath, readOptions, skipped, warnings, quality).Select(options.Indexed));

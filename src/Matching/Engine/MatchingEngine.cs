@@ -97,14 +97,20 @@ public sealed partial class MatchingEngine : IDisposable
         using (var demandDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "demands")))
         {
             a = IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer,
-                achievements.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+                achievements.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments,
+                sidecar: Profiles(options, RecordKind.Achievements));
             d = IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer,
-                demands.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments);
+                demands.Select(options.Indexed), prune, rebuild, threads: options.IndexThreads, merge: options.MergeSegments,
+                sidecar: Profiles(options, RecordKind.Demands));
         }
 
         UpdateVectors(options, rebuild);
         return new IndexReport(a, d);
     }
+
+    /// <summary>The profile store kept beside an on-disk index, updated with it; null in memory.</summary>
+    private static Func<string?, IIndexSidecar>? Profiles(EngineOptions options, RecordKind kind) =>
+        options.IndexPath is null ? null : ProfileStoreUpdate.For(Path.Combine(options.IndexPath, ProfileStore.Folder), kind);
 
     /// <summary>After an index update: a rebuild drops the vectors (and the event's word vectors, retrained); with the
     /// semantic route on, opening the index builds the vectors beside it or updates them incrementally.</summary>
@@ -378,7 +384,8 @@ public sealed partial class MatchingEngine : IDisposable
             IndexCounts stats;
             if (remove is null)
             {
-                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records, verifyChecksums: false, threads: _options.IndexThreads);
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, records, verifyChecksums: false, threads: _options.IndexThreads,
+                    sidecar: Profiles(_options, kind));
             }
             else
             {
@@ -387,7 +394,8 @@ public sealed partial class MatchingEngine : IDisposable
                 var kept = searcher.AllSources().ToList()
                     .Select(json => kind == RecordKind.Achievements ? IndexedRecord.From(IndexedRecord.ToAchievement(json)) : IndexedRecord.From(IndexedRecord.ToDemand(json)))
                     .Where(r => !remove.Contains(r.Id));
-                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true, verifyChecksums: false, threads: _options.IndexThreads);
+                stats = IndexBuilder.Update(directory, kind, _options.Analyzer, kept, prune: true, verifyChecksums: false, threads: _options.IndexThreads,
+                    sidecar: Profiles(_options, kind));
             }
 
             // The files were verified when the engine opened; the writer only added new, checksummed ones.
@@ -412,7 +420,23 @@ public sealed partial class MatchingEngine : IDisposable
             Lazy<SemanticRoute>? semantic = _options.Semantic
                 ? new Lazy<SemanticRoute>(() => BuildRoute(achievements, demands, priorRoute), LazyThreadSafetyMode.ExecutionAndPublication)
                 : null;
-            return new Snapshot(achievements, demands, semantic);
+            var profiles = _options.IndexPath is null ? null : Path.Combine(_options.IndexPath, ProfileStore.Folder);
+            if (profiles is not null)
+            {
+                try
+                {
+                    // A store the commit names but that is not there is refused now, not at the first query (it is read then).
+                    Snapshot.CheckStore(achievements, profiles);
+                    Snapshot.CheckStore(demands, profiles);
+                }
+                catch
+                {
+                    demands.Dispose();
+                    throw;
+                }
+            }
+
+            return new Snapshot(achievements, demands, semantic, profiles);
         }
         catch
         {
@@ -492,16 +516,60 @@ public sealed partial class MatchingEngine : IDisposable
     {
         private int _references = 1;
 
-        public Snapshot(RecordSearcher achievements, RecordSearcher demands, Lazy<SemanticRoute>? semantic)
+        public Snapshot(RecordSearcher achievements, RecordSearcher demands, Lazy<SemanticRoute>? semantic, string? profiles)
         {
             Achievements = achievements;
             Demands = demands;
             Semantic = semantic;
+            // An index with a profile store (written when it was built or updated) is read from it; one without (in
+            // memory, or built by an older version) is profiled from its records, as before.
             Features = new Lazy<FeatureSpace>(
-                () => FeatureSpace.Build(
-                    achievements.AllSources().Select(IndexedRecord.ToAchievement),
-                    demands.AllSources().Select(IndexedRecord.ToDemand)),
+                () =>
+                {
+                    var achievementStore = StoreOf(achievements, profiles);
+                    try
+                    {
+                        return FeatureSpace.Build(
+                            achievements.AllSources().Select(IndexedRecord.ToAchievement), achievementStore,
+                            demands.AllSources().Select(IndexedRecord.ToDemand), StoreOf(demands, profiles));
+                    }
+                    catch
+                    {
+                        achievementStore?.Dispose();
+                        throw;
+                    }
+                },
                 LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>Refuses an index whose commit names a profile store that is missing.</summary>
+        public static void CheckStore(RecordSearcher searcher, string folder)
+        {
+            if (searcher.CommitData.TryGetValue(IndexSchema.CommitSidecar, out var token) && !File.Exists(ProfileStore.FileOf(folder, searcher.Kind, token)))
+            {
+                throw new IndexMismatchException(
+                    $"{ProfileStore.FileOf(folder, searcher.Kind, token)}: the index's profile store is missing (copy the index folder whole, with {ProfileStore.Folder}/); " +
+                    "rebuild it with `matching index --rebuild` (or run `matching index` on the index again to go on without it).");
+            }
+        }
+
+        /// <summary>The profile store the searcher's commit names, checked against it; null when it names none.</summary>
+        private static ProfileStore? StoreOf(RecordSearcher searcher, string? folder)
+        {
+            if (folder is null || !searcher.CommitData.TryGetValue(IndexSchema.CommitSidecar, out var token))
+            {
+                return null;
+            }
+
+            var store = ProfileStore.Open(folder, searcher.Kind, token);
+            if (store.Count != searcher.Count)
+            {
+                store.Dispose();
+                throw new IndexMismatchException(
+                    $"{store.Path}: the profile store holds {store.Count} records, the index {searcher.Count}; rebuild it with `matching index --rebuild` (or run `matching index` on the index again to go on without it).");
+            }
+
+            return store;
         }
 
         public RecordSearcher Achievements { get; }
@@ -536,6 +604,11 @@ public sealed partial class MatchingEngine : IDisposable
             {
                 Achievements.Dispose();
                 Demands.Dispose();
+                if (Features.IsValueCreated)
+                {
+                    Features.Value.Dispose();
+                }
+
                 if (Semantic is { IsValueCreated: true })
                 {
                     Semantic.Value.Dispose();

@@ -2,14 +2,19 @@ namespace Matching.Features;
 
 /// <summary>Profiles of every achievement and demand, both sides' corpus statistics and the extractor:
 /// the cached document statistics that make pair scoring a matter of merging sorted arrays.</summary>
-internal sealed class FeatureSpace
+/// <remarks>A side is either held in memory (every profile built and prepared up front) or read from an index's
+/// <see cref="ProfileStore"/> when a profile is asked for (with a small cache): features are the same either way.</remarks>
+internal sealed class FeatureSpace : IDisposable
 {
-    private readonly Dictionary<string, PreparedProfile> _achievements;
-    private readonly Dictionary<string, PreparedProfile> _demands;
+    /// <summary>Prepared profiles a store-backed side keeps (direct-mapped by record ordinal).</summary>
+    public const int DefaultCacheSize = 32_768;
+
+    private readonly Side _achievements;
+    private readonly Side _demands;
 
     private readonly ProfileBuilder _builder;
 
-    private FeatureSpace(Dictionary<string, PreparedProfile> achievements, Dictionary<string, PreparedProfile> demands, PairFeatureExtractor extractor, ProfileBuilder builder)
+    private FeatureSpace(Side achievements, Side demands, PairFeatureExtractor extractor, ProfileBuilder builder)
     {
         _achievements = achievements;
         _demands = demands;
@@ -25,40 +30,106 @@ internal sealed class FeatureSpace
 
     public PairFeatureExtractor Extractor { get; }
 
+    /// <summary>Whether any side is read from a profile store.</summary>
+    public bool IsStored => _achievements is StoredSide || _demands is StoredSide;
+
     /// <summary>Profiles every record (read once, lazily: the records need not all be in memory) against the
     /// statistics of its own side.</summary>
-    public static FeatureSpace Build(IEnumerable<Achievement> achievements, IEnumerable<Demand> demands)
+    public static FeatureSpace Build(IEnumerable<Achievement> achievements, IEnumerable<Demand> demands) =>
+        Build(achievements, null, demands, null);
+
+    /// <summary>A space whose sides are read from their stores when given, else profiled from the records.</summary>
+    /// <remarks>Achievements first, then demands, each in ordinal id order (as the stores and <c>AllSources</c> hold
+    /// them): the term ids, and so every feature, are the same whichever way each side comes.</remarks>
+    /// <param name="achievements">The achievements, in ordinal id order; not read when <paramref name="achievementStore"/> is given.</param>
+    /// <param name="achievementStore">The achievements' store, owned by the space from now on; or null.</param>
+    /// <param name="demands">The demands, in ordinal id order; not read when <paramref name="demandStore"/> is given.</param>
+    /// <param name="demandStore">The demands' store, owned by the space; or null.</param>
+    /// <param name="cacheSize">Prepared profiles a stored side keeps.</param>
+    public static FeatureSpace Build(IEnumerable<Achievement> achievements, ProfileStore? achievementStore, IEnumerable<Demand> demands, ProfileStore? demandStore,
+        int cacheSize = DefaultCacheSize)
     {
-        var builder = new ProfileBuilder(new TermDictionary());
-        var achievementProfiles = builder.BuildAll(achievements, a => a.Id, builder.Analyze);
-        var demandProfiles = builder.BuildAll(demands, d => d.Id, builder.Analyze);
-        var achievementStats = new CorpusStatistics(achievementProfiles.Select(p => p.Profile));
-        var demandStats = new CorpusStatistics(demandProfiles.Select(p => p.Profile));
-        CorpusStatistics.WeighGenericWords(achievementStats, demandStats);
-        var extractor = new PairFeatureExtractor(achievementStats, demandStats, builder.Terms);
-
-        var a = new Dictionary<string, PreparedProfile>(achievementProfiles.Count, StringComparer.Ordinal);
-        for (var i = 0; i < achievementProfiles.Count; i++)
+        try
         {
-            a[achievementProfiles[i].Id] = extractor.PrepareAchievement(achievementProfiles[i].Profile);
-            achievementProfiles[i] = default;
-        }
+            var builder = new ProfileBuilder(new TermDictionary());
+            List<(string Id, RecordProfile Profile)>? achievementProfiles = null, demandProfiles = null;
+            int[]? achievementRemap = null, demandRemap = null;
+            CorpusStatistics achievementStats, demandStats;
+            if (achievementStore is null)
+            {
+                achievementProfiles = builder.BuildAll(achievements, a => a.Id, builder.Analyze);
+                achievementStats = new CorpusStatistics(achievementProfiles.Select(p => p.Profile));
+            }
+            else
+            {
+                (achievementRemap, achievementStats) = Scan(achievementStore, builder.Terms);
+            }
 
-        var d = new Dictionary<string, PreparedProfile>(demandProfiles.Count, StringComparer.Ordinal);
-        for (var i = 0; i < demandProfiles.Count; i++)
+            if (demandStore is null)
+            {
+                demandProfiles = builder.BuildAll(demands, d => d.Id, builder.Analyze);
+                demandStats = new CorpusStatistics(demandProfiles.Select(p => p.Profile));
+            }
+            else
+            {
+                (demandRemap, demandStats) = Scan(demandStore, builder.Terms);
+            }
+
+            CorpusStatistics.WeighGenericWords(achievementStats, demandStats);
+            var extractor = new PairFeatureExtractor(achievementStats, demandStats, builder.Terms);
+            Side a = achievementStore is null
+                ? new MemorySide(achievementProfiles!, extractor.PrepareAchievement, "achievement")
+                : new StoredSide(achievementStore, achievementRemap!, extractor.PrepareAchievement, cacheSize, "achievement");
+            Side d = demandStore is null
+                ? new MemorySide(demandProfiles!, extractor.PrepareDemand, "demand")
+                : new StoredSide(demandStore, demandRemap!, extractor.PrepareDemand, cacheSize, "demand");
+            return new FeatureSpace(a, d, extractor, builder);
+        }
+        catch
         {
-            d[demandProfiles[i].Id] = extractor.PrepareDemand(demandProfiles[i].Profile);
-            demandProfiles[i] = default;
+            achievementStore?.Dispose();
+            demandStore?.Dispose();
+            throw;
         }
-
-        return new FeatureSpace(a, d, extractor, builder);
     }
 
-    public PreparedProfile Achievement(string id) =>
-        _achievements.TryGetValue(id, out var p) ? p : throw new KeyNotFoundException($"achievement '{id}' is not in the feature space");
+    /// <summary>One pass over a store's term lists: gives each store term its id in <paramref name="terms"/> (in the
+    /// order the in-memory path would hand them out) and counts the side's statistics. Nothing is segmented.</summary>
+    private static (int[] Remap, CorpusStatistics Stats) Scan(ProfileStore store, TermDictionary terms)
+    {
+        var remap = new int[store.Terms.Length];
+        Array.Fill(remap, -1);
+        var df = new int[Math.Max(16, terms.Count + store.Terms.Length)];
+        long totalLength = 0;
+        try
+        {
+            store.ForEachList((_, length, ids) =>
+            {
+                totalLength += length;
+                foreach (var storeId in ids)
+                {
+                    ref var id = ref remap[storeId];
+                    if (id < 0)
+                    {
+                        id = terms.GetOrAdd(store.Terms[storeId]);
+                        if (id >= df.Length)
+                        {
+                            Array.Resize(ref df, Math.Max(id + 1, df.Length * 2));
+                        }
+                    }
 
-    public PreparedProfile Demand(string id) =>
-        _demands.TryGetValue(id, out var p) ? p : throw new KeyNotFoundException($"demand '{id}' is not in the feature space");
+                    df[id]++;
+                }
+            });
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException)
+        {
+            throw new IndexMismatchException(
+                $"{store.Path}: the profile store is damaged ({e.Message}); run `matching index --rebuild` to rewrite the index.", e);
+        }
+
+        return (remap, new CorpusStatistics(store.Count, totalLength, df));
+    }
 
     /// <summary>The achievements' terms by profile: a profile's terms are the terms the index holds for its record (the
     /// same normalisation, search-mode segmentation and stop words).</summary>
@@ -67,16 +138,20 @@ internal sealed class FeatureSpace
     /// <summary>The demands' terms by profile (see <see cref="AchievementTerms"/>).</summary>
     public Retrieval.ITermLookup DemandTerms => new Lookup(_builder.Terms, _demands);
 
-    private sealed class Lookup(TermDictionary terms, Dictionary<string, PreparedProfile> profiles) : Retrieval.ITermLookup
+    private sealed class Lookup(TermDictionary terms, Side side) : Retrieval.ITermLookup
     {
         public int Id(string term) => terms.TryGet(term, out var id) ? id : -1;
 
-        public int[]? TermsOf(string recordId) => profiles.TryGetValue(recordId, out var p) ? p.Profile.Terms : null;
+        public int[]? TermsOf(string recordId) => side.Has(recordId) ? side.Get(recordId).Profile.Terms : null;
     }
 
-    public bool HasAchievement(string id) => _achievements.ContainsKey(id);
+    public PreparedProfile Achievement(string id) => _achievements.Get(id);
 
-    public bool HasDemand(string id) => _demands.ContainsKey(id);
+    public PreparedProfile Demand(string id) => _demands.Get(id);
+
+    public bool HasAchievement(string id) => _achievements.Has(id);
+
+    public bool HasDemand(string id) => _demands.Has(id);
 
     /// <summary>Features of a demand's candidate achievements (row-major, one row per candidate).</summary>
     public float[] ForDemand(string demandId, IReadOnlyList<string> achievementIds) => ForDemand(Demand(demandId), achievementIds);
@@ -94,5 +169,95 @@ internal sealed class FeatureSpace
         var rows = new float[demandIds.Count * PairFeatures.Count];
         Extractor.Compute(achievement, demandIds.Select(Demand).ToList(), rows, demandIsQuery: false);
         return rows;
+    }
+
+    public void Dispose()
+    {
+        _achievements.Dispose();
+        _demands.Dispose();
+    }
+
+    private abstract class Side : IDisposable
+    {
+        public abstract bool Has(string id);
+
+        public abstract PreparedProfile Get(string id);
+
+        public virtual void Dispose()
+        {
+        }
+    }
+
+    private sealed class MemorySide : Side
+    {
+        private readonly Dictionary<string, PreparedProfile> _profiles;
+        private readonly string _name;
+
+        public MemorySide(List<(string Id, RecordProfile Profile)> profiles, Func<RecordProfile, PreparedProfile> prepare, string name)
+        {
+            _name = name;
+            _profiles = new Dictionary<string, PreparedProfile>(profiles.Count, StringComparer.Ordinal);
+            for (var i = 0; i < profiles.Count; i++)
+            {
+                _profiles[profiles[i].Id] = prepare(profiles[i].Profile);
+                profiles[i] = default;
+            }
+        }
+
+        public override bool Has(string id) => _profiles.ContainsKey(id);
+
+        public override PreparedProfile Get(string id) =>
+            _profiles.TryGetValue(id, out var p) ? p : throw new KeyNotFoundException($"{_name} '{id}' is not in the feature space");
+    }
+
+    /// <summary>Profiles read from a store on demand: decoded, given this space's term ids and prepared; the last few
+    /// thousand kept in a direct-mapped cache (a slot per ordinal modulo its size, replaced without locks).</summary>
+    private sealed class StoredSide : Side
+    {
+        private readonly ProfileStore _store;
+        private readonly int[] _remap;
+        private readonly Func<RecordProfile, PreparedProfile> _prepare;
+        private readonly Cached?[] _cache;
+        private readonly string _name;
+
+        public StoredSide(ProfileStore store, int[] remap, Func<RecordProfile, PreparedProfile> prepare, int cacheSize, string name)
+        {
+            _store = store;
+            _remap = remap;
+            _prepare = prepare;
+            _name = name;
+            _cache = new Cached?[Math.Max(1, Math.Min(cacheSize, store.Count))];
+        }
+
+        public override bool Has(string id) => _store.IndexOf(id) >= 0;
+
+        public override PreparedProfile Get(string id)
+        {
+            var ordinal = _store.IndexOf(id);
+            if (ordinal < 0)
+            {
+                throw new KeyNotFoundException($"{_name} '{id}' is not in the feature space");
+            }
+
+            var slot = ordinal % _cache.Length;
+            if (Volatile.Read(ref _cache[slot]) is { } cached && cached.Ordinal == ordinal)
+            {
+                return cached.Profile;
+            }
+
+            var parts = _store.Read(ordinal, out var ids);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = _remap[ids[i]];
+            }
+
+            var profile = _prepare(ProfileBuilder.Resolve(parts, ids));
+            Volatile.Write(ref _cache[slot], new Cached(ordinal, profile));
+            return profile;
+        }
+
+        public override void Dispose() => _store.Dispose();
+
+        private sealed record Cached(int Ordinal, PreparedProfile Profile);
     }
 }

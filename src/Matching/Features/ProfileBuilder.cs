@@ -50,16 +50,16 @@ internal sealed class ProfileBuilder
         void Flush()
         {
             var ids = block.Select(id).ToArray();
-            var analyzed = new AnalyzedRecord[block.Count];
+            var parts = new ProfileParts[block.Count];
             var records = block.ToArray();
-            Parallel.For(0, records.Length, i => analyzed[i] = analyze(records[i]));
+            Parallel.For(0, records.Length, i => parts[i] = Parts(analyze(records[i])));
             finishing.GetAwaiter().GetResult();
             finishing = Task.Run(() =>
             {
-                for (var i = 0; i < analyzed.Length; i++)
+                for (var i = 0; i < parts.Length; i++)
                 {
-                    profiles.Add((ids[i], Finish(analyzed[i])));
-                    analyzed[i] = null!;
+                    profiles.Add((ids[i], Assign(parts[i])));
+                    parts[i] = null!;
                 }
             });
             block.Clear();
@@ -108,20 +108,37 @@ internal sealed class ProfileBuilder
     private List<SegToken> Segment(string text) => _segmenter.Segment(text, SegmentMode.Search);
 
     /// <summary>The sequential half: term ids, counts and sets.</summary>
-    public RecordProfile Finish(AnalyzedRecord record)
-    {
+    public RecordProfile Finish(AnalyzedRecord record) => Assign(Parts(record));
 
-        var wordCounts = new Dictionary<int, int>();
-        var termCounts = new Dictionary<int, int>();
-        var titleWords = new HashSet<int>();
-        var keywordWords = new HashSet<int>();
-        var numbers = new HashSet<int>();
-        var latin = new HashSet<int>();
-        var wordPairs = new HashSet<int>();
+    /// <summary>Hands out term ids to a record's terms in the order they first occur in it, and resolves its profile.</summary>
+    /// <remarks>Ids go to a record's terms in first-occurrence order, as when they were handed out token by token: the
+    /// same records in the same order always get the same ids.</remarks>
+    public RecordProfile Assign(ProfileParts parts)
+    {
+        var ids = new int[parts.TermStrings!.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Terms.GetOrAdd(parts.TermStrings[i]);
+        }
+
+        return Resolve(parts, ids);
+    }
+
+    /// <summary>Everything of a profile but term ids (thread-safe): the record's terms are local indices in the order
+    /// they first occur, so the profile can be stored and given ids later (<see cref="Resolve"/>).</summary>
+    public static ProfileParts Parts(AnalyzedRecord record)
+    {
+        var local = new Dictionary<string, int>(StringComparer.Ordinal);
+        var strings = new List<string>();
+        var termCounts = new List<int>();
+        var wordCounts = new List<int>();
+        var flags = new List<byte>();
+        var wordPairs = new HashSet<long>();
+        var pairOrder = new List<long>();
         var negated = false;
         var length = 0;
 
-        void Add(List<SegToken> tokens, HashSet<int>? fieldWords, int fieldStart)
+        void Add(List<SegToken> tokens, byte fieldFlag, int fieldStart)
         {
             var previous = -1;
             var previousEnd = 0;
@@ -138,8 +155,17 @@ internal sealed class ProfileBuilder
                     continue;
                 }
 
-                var id = Terms.GetOrAdd(token.Term);
-                termCounts[id] = termCounts.GetValueOrDefault(id) + 1;
+                if (!local.TryGetValue(token.Term, out var id))
+                {
+                    id = strings.Count;
+                    local.Add(token.Term, id);
+                    strings.Add(token.Term);
+                    termCounts.Add(0);
+                    wordCounts.Add(0);
+                    flags.Add(0);
+                }
+
+                termCounts[id]++;
                 if (!isWord)
                 {
                     continue;
@@ -151,35 +177,39 @@ internal sealed class ProfileBuilder
                     // Adjacent word pairs run over the words as written (a quantity stacked on its number is not one).
                     if (previous >= 0 && !HasPunctuation(record.Text.AsSpan(fieldStart + previousEnd, token.Start - previousEnd)))
                     {
-                        wordPairs.Add(WordPair(previous, id));
+                        var pair = ((long)previous << 32) | (uint)id;
+                        if (wordPairs.Add(pair))
+                        {
+                            pairOrder.Add(pair);
+                        }
                     }
 
                     previous = id;
                     previousEnd = token.End;
                 }
 
-                if (!GenericWords.IsBareNumber(token.Term) && (fieldWords is not null || !GenericWords.IsCurated(token.Term)))
+                if (!GenericWords.IsBareNumber(token.Term) && (fieldFlag != 0 || !GenericWords.IsCurated(token.Term)))
                 {
                     // Bare numbers are no evidence of a match, nor are curated generic words in a description (as in
                     // retrieval, a title or keyword chose them): neither is a word of the profile.
-                    wordCounts[id] = wordCounts.GetValueOrDefault(id) + 1;
-                    fieldWords?.Add(id);
+                    wordCounts[id]++;
+                    flags[id] |= fieldFlag;
                 }
 
                 if (char.IsDigit(token.Term[0]) && token.PositionIncrement > 0)
                 {
-                    numbers.Add(id);
+                    flags[id] |= ProfileParts.Number;
                 }
                 else if (token.Term[0] is >= 'a' and <= 'z')
                 {
-                    latin.Add(id);
+                    flags[id] |= ProfileParts.Latin;
                 }
             }
         }
 
-        Add(record.Title, titleWords, 0);
-        Add(record.Keywords, keywordWords, record.TitleLength + 1);
-        Add(record.Body, null, record.BodyStart);
+        Add(record.Title, ProfileParts.Title, 0);
+        Add(record.Keywords, ProfileParts.Keyword, record.TitleLength + 1);
+        Add(record.Body, 0, record.BodyStart);
 
         var allText = record.Text;
         var chars = new HashSet<int>();
@@ -199,8 +229,6 @@ internal sealed class ProfileBuilder
             }
         }
 
-        var (words, counts) = Sorted(wordCounts);
-        var (terms, tfs) = Sorted(termCounts);
         var title = allText.AsSpan(0, record.TitleLength);
         var (shortText, shortComplete) = ShortTextOf(allText, record.TitleLength, record.BodyStart);
         if (!record.IsDemand && !shortComplete)
@@ -210,23 +238,21 @@ internal sealed class ProfileBuilder
         }
 
         var (leadEnd, leadLetters) = LeadOf(allText, record.TitleLength, record.BodyStart);
-        return new RecordProfile
+        return new ProfileParts
         {
-            Words = words,
-            WordCounts = counts,
-            Terms = terms,
-            TermCounts = tfs,
-            TitleWords = [.. titleWords.Order()],
-            KeywordWords = [.. keywordWords.Order()],
+            TermStrings = [.. strings],
+            TermCounts = [.. termCounts],
+            WordCounts = [.. wordCounts],
+            Flags = [.. flags],
+            PairFirst = [.. pairOrder.Select(p => (int)(p >> 32))],
+            PairSecond = [.. pairOrder.Select(p => (int)(uint)p)],
+            Negated = negated,
+            Length = length,
             Keywords = record.KeywordStrings,
             KeywordBigrams = [.. record.KeywordStrings.Select(BigramsOf)],
             Text = allText,
             Chars = [.. chars.Order()],
             Bigrams = [.. bigrams.Order()],
-            Numbers = [.. numbers.Order()],
-            Latin = [.. latin.Order()],
-            Negated = negated,
-            Length = length,
             Domain = record.Domain,
             Region = record.Region,
             Maturity = record.Maturity,
@@ -238,9 +264,135 @@ internal sealed class ProfileBuilder
             LeadLetters = leadLetters,
             HasTitle = HasLetterOrDigit(title),
             TitleBigrams = BigramsOf(title.ToString()),
-            WordPairs = [.. wordPairs.Order()],
             Specs = record.Specs,
         };
+    }
+
+    /// <summary>The profile of <paramref name="parts"/> with term ids: <paramref name="ids"/>[i] is the id of its
+    /// local term i. Sorted arrays and word-pair hashes depend on the ids; everything else is shared.</summary>
+    public static RecordProfile Resolve(ProfileParts parts, int[] ids)
+    {
+        var n = ids.Length;
+        var terms = new int[n];
+        var tfs = new int[n];
+        SortWithCounts(ids, parts.TermCounts, null, terms, tfs);
+        int wordCount = 0, titleCount = 0, keywordCount = 0, numberCount = 0, latinCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var f = parts.Flags[i];
+            wordCount += parts.WordCounts[i] > 0 ? 1 : 0;
+            titleCount += (f & ProfileParts.Title) != 0 ? 1 : 0;
+            keywordCount += (f & ProfileParts.Keyword) != 0 ? 1 : 0;
+            numberCount += (f & ProfileParts.Number) != 0 ? 1 : 0;
+            latinCount += (f & ProfileParts.Latin) != 0 ? 1 : 0;
+        }
+
+        var words = new int[wordCount];
+        var counts = new int[wordCount];
+        SortWithCounts(ids, parts.WordCounts, parts.WordCounts, words, counts);
+        var titleWords = new int[titleCount];
+        var keywordWords = new int[keywordCount];
+        var numbers = new int[numberCount];
+        var latin = new int[latinCount];
+        int t = 0, k = 0, m = 0, l = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var f = parts.Flags[i];
+            if ((f & ProfileParts.Title) != 0)
+            {
+                titleWords[t++] = ids[i];
+            }
+
+            if ((f & ProfileParts.Keyword) != 0)
+            {
+                keywordWords[k++] = ids[i];
+            }
+
+            if ((f & ProfileParts.Number) != 0)
+            {
+                numbers[m++] = ids[i];
+            }
+
+            if ((f & ProfileParts.Latin) != 0)
+            {
+                latin[l++] = ids[i];
+            }
+        }
+
+        Array.Sort(titleWords);
+        Array.Sort(keywordWords);
+        Array.Sort(numbers);
+        Array.Sort(latin);
+
+        var pairs = new int[parts.PairFirst.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            pairs[i] = WordPair(ids[parts.PairFirst[i]], ids[parts.PairSecond[i]]);
+        }
+
+        Array.Sort(pairs);
+        var distinct = 0;
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            if (i == 0 || pairs[i] != pairs[distinct - 1])
+            {
+                pairs[distinct++] = pairs[i];
+            }
+        }
+
+        return new RecordProfile
+        {
+            Words = words,
+            WordCounts = counts,
+            Terms = terms,
+            TermCounts = tfs,
+            TitleWords = titleWords,
+            KeywordWords = keywordWords,
+            Keywords = parts.Keywords,
+            KeywordBigrams = parts.KeywordBigrams,
+            Text = parts.Text,
+            Chars = parts.Chars,
+            Bigrams = parts.Bigrams,
+            Numbers = numbers,
+            Latin = latin,
+            Negated = parts.Negated,
+            Length = parts.Length,
+            Domain = parts.Domain,
+            Region = parts.Region,
+            Maturity = parts.Maturity,
+            ShortText = parts.ShortText,
+            ShortTextComplete = parts.ShortTextComplete,
+            TitleLength = parts.TitleLength,
+            BodyStart = parts.BodyStart,
+            LeadEnd = parts.LeadEnd,
+            LeadLetters = parts.LeadLetters,
+            HasTitle = parts.HasTitle,
+            TitleBigrams = parts.TitleBigrams,
+            WordPairs = distinct == pairs.Length ? pairs : pairs[..distinct],
+            Specs = parts.Specs,
+        };
+    }
+
+    /// <summary>The ids (and their counts) whose <paramref name="filter"/> count is positive (all when null), sorted by id:
+    /// packed as (id, count) in one long each, so one array is sorted instead of two in step. Ids are distinct.</summary>
+    private static void SortWithCounts(int[] ids, int[] counts, int[]? filter, int[] sortedIds, int[] sortedCounts)
+    {
+        var packed = sortedIds.Length <= 512 ? stackalloc long[sortedIds.Length] : new long[sortedIds.Length];
+        var j = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (filter is null || filter[i] > 0)
+            {
+                packed[j++] = ((long)ids[i] << 32) | (uint)counts[i];
+            }
+        }
+
+        packed.Sort();
+        for (var i = 0; i < packed.Length; i++)
+        {
+            sortedIds[i] = (int)(packed[i] >> 32);
+            sortedCounts[i] = (int)(uint)packed[i];
+        }
     }
 
     /// <summary>A pair of adjacent word ids hashed to 32 bits (deterministic; collisions negligible among a record's
@@ -330,7 +482,7 @@ internal sealed class ProfileBuilder
         return (text.Length, letters);
     }
 
-    private static int[] BigramsOf(string text)
+    internal static int[] BigramsOf(string text)
     {
         var bigrams = new HashSet<int>();
         for (var i = 0; i + 1 < text.Length; i++)
@@ -342,18 +494,5 @@ internal sealed class ProfileBuilder
         }
 
         return [.. bigrams.Order()];
-    }
-
-    private static (int[] Keys, int[] Values) Sorted(Dictionary<int, int> counts)
-    {
-        var keys = counts.Keys.ToArray();
-        Array.Sort(keys);
-        var values = new int[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            values[i] = counts[keys[i]];
-        }
-
-        return (keys, values);
     }
 }

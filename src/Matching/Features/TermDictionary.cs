@@ -9,9 +9,36 @@ internal sealed class TermDictionary
     private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
     private int _next = -1;
 
+    public TermDictionary()
+    {
+    }
+
+    /// <summary>A dictionary holding <paramref name="terms"/> already, each with its index as id.</summary>
+    public TermDictionary(IReadOnlyList<string> terms)
+    {
+        for (var i = 0; i < terms.Count; i++)
+        {
+            _ids[terms[i]] = i;
+        }
+
+        _next = terms.Count - 1;
+    }
+
     public int Count => _ids.Count;
 
     public int GetOrAdd(string term) => _ids.GetOrAdd(term, _ => Interlocked.Increment(ref _next));
 
     public bool TryGet(string term, out int id) => _ids.TryGetValue(term, out id);
+
+    /// <summary>The terms by id (not to be called while terms are being added).</summary>
+    public string[] Strings()
+    {
+        var strings = new string[_next + 1];
+        foreach (var (term, id) in _ids)
+        {
+            strings[id] = term;
+        }
+
+        return strings;
+    }
 }

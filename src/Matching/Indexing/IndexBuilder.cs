@@ -42,9 +42,10 @@ internal static class IndexBuilder
         bool rebuild = false,
         bool verifyChecksums = true,
         int threads = 0,
-        bool merge = false)
+        bool merge = false,
+        Func<string?, IIndexSidecar>? sidecar = null)
     {
-        using var update = Begin(directory, kind, analyzerKind, prune, rebuild, verifyChecksums, threads, merge);
+        using var update = Begin(directory, kind, analyzerKind, prune, rebuild, verifyChecksums, threads, merge, sidecar);
         update.Add(records);
         update.PrepareCommit();
         return update.Commit();
@@ -53,7 +54,9 @@ internal static class IndexBuilder
     /// <summary>Opens a writer for a two-phase update: <see cref="IndexUpdate.Add"/> records, then
     /// <see cref="IndexUpdate.PrepareCommit"/> and <see cref="IndexUpdate.Commit"/>; disposing it uncommitted rolls back.</summary>
     /// <remarks>Two updates prepared before either commits fail together on bad input: the streaming path reads the
-    /// achievements and demands files into two open updates and commits only when both have been read.</remarks>
+    /// achievements and demands files into two open updates and commits only when both have been read.
+    /// <paramref name="sidecar"/>, when given, makes the files kept beside the index from the value the last commit
+    /// recorded for them (null: none, or a rebuild).</remarks>
     public static IndexUpdate Begin(
         LuceneDirectory directory,
         RecordKind kind,
@@ -62,7 +65,8 @@ internal static class IndexBuilder
         bool rebuild = false,
         bool verifyChecksums = true,
         int threads = 0,
-        bool merge = false)
+        bool merge = false,
+        Func<string?, IIndexSidecar>? sidecar = null)
     {
         var analyzerVersion = MatchingAnalyzer.VersionOf(analyzerKind);
         var exists = DirectoryReader.IndexExists(directory);
@@ -75,8 +79,20 @@ internal static class IndexBuilder
             ? ReadHashes(directory, kind, verifyChecksums)
             : new Dictionary<string, string>(StringComparer.Ordinal);
         var analyzer = MatchingAnalyzer.ForIndexing(analyzerKind);
+        IIndexSidecar? companion = null;
         try
         {
+            if (sidecar is not null)
+            {
+                string? previous = null;
+                if (exists && !rebuild)
+                {
+                    DirectoryReader.ListCommits(directory)[^1].UserData.TryGetValue(IndexSchema.CommitSidecar, out previous);
+                }
+
+                companion = sidecar(previous);
+            }
+
             var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {
                 OpenMode = exists && !rebuild ? OpenMode.APPEND : OpenMode.CREATE,
@@ -87,10 +103,11 @@ internal static class IndexBuilder
                 CheckIntegrityAtMerge = true,
             };
             var writer = new IndexWriter(directory, config);
-            return new IndexUpdate(writer, analyzer, kind, analyzerVersion, existing, prune, threads, merge);
+            return new IndexUpdate(writer, analyzer, kind, analyzerVersion, existing, prune, threads, merge, companion);
         }
         catch
         {
+            companion?.Dispose();
             analyzer.Dispose();
             throw;
         }
@@ -156,12 +173,15 @@ internal sealed class IndexUpdate : IDisposable
     private readonly int _threads;
     private readonly bool _merge;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deletedIds = new(StringComparer.Ordinal);
+    private readonly IIndexSidecar? _sidecar;
     private int _added, _updated, _unchanged, _deleted;
     private bool _prepared, _committed, _disposed;
 
     internal IndexUpdate(IndexWriter writer, Lucene.Net.Analysis.Analyzer analyzer, RecordKind kind, string analyzerVersion,
-        Dictionary<string, string> existing, bool prune, int threads, bool merge)
+        Dictionary<string, string> existing, bool prune, int threads, bool merge, IIndexSidecar? sidecar = null)
     {
+        _sidecar = sidecar;
         _threads = threads;
         _merge = merge;
         _writer = writer;
@@ -199,7 +219,7 @@ internal sealed class IndexUpdate : IDisposable
             return;
         }
 
-        using var queue = new System.Collections.Concurrent.BlockingCollection<(Term? Replace, Document Document)>(boundedCapacity: 256 * threads);
+        using var queue = new System.Collections.Concurrent.BlockingCollection<(Term? Replace, Document Document, IndexedRecord Record)>(boundedCapacity: 256 * threads);
         using var failed = new CancellationTokenSource();
         var workers = Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(
             () =>
@@ -259,7 +279,7 @@ internal sealed class IndexUpdate : IDisposable
     }
 
     /// <summary>What a record asks of the index: nothing (unchanged), an update or an addition.</summary>
-    private (Term? Replace, Document Document)? Plan(IndexedRecord record)
+    private (Term? Replace, Document Document, IndexedRecord Record)? Plan(IndexedRecord record)
     {
         if (!_seen.Add(record.Id))
         {
@@ -276,15 +296,18 @@ internal sealed class IndexUpdate : IDisposable
             }
 
             _updated++;
-            return (new Term(IndexSchema.Id, record.Id), IndexBuilder.ToDocument(record, hash));
+            return (new Term(IndexSchema.Id, record.Id), IndexBuilder.ToDocument(record, hash), record);
         }
 
         _added++;
-        return (null, IndexBuilder.ToDocument(record, hash));
+        return (null, IndexBuilder.ToDocument(record, hash), record);
     }
 
-    private void Write((Term? Replace, Document Document) work)
+    private void Write((Term? Replace, Document Document, IndexedRecord Record) work)
     {
+        // On the same thread just before the document, so that the profile's segmentation serves the index too.
+        using var memo = _sidecar is null ? null : ChineseSegmenter.Remember();
+        _sidecar?.Written(work.Record);
         if (work.Replace is { } term)
         {
             _writer.UpdateDocument(term, work.Document);
@@ -321,6 +344,7 @@ internal sealed class IndexUpdate : IDisposable
             foreach (var id in _existing.Keys.Where(id => !_seen.Contains(id)).Order(StringComparer.Ordinal))
             {
                 _writer.DeleteDocuments(new Term(IndexSchema.Id, id));
+                _deletedIds.Add(id);
                 _deleted++;
             }
         }
@@ -332,12 +356,18 @@ internal sealed class IndexUpdate : IDisposable
             _writer.ForceMerge(1);
         }
 
-        _writer.SetCommitData(new Dictionary<string, string>
+        var data = new Dictionary<string, string>
         {
             [IndexSchema.CommitFormat] = IndexSchema.FormatVersion,
             [IndexSchema.CommitKind] = _kind.ToString(),
             [IndexSchema.CommitAnalyzer] = _analyzerVersion,
-        });
+        };
+        if (_sidecar?.Prepare(_existing, _deletedIds) is { } sidecar)
+        {
+            data[IndexSchema.CommitSidecar] = sidecar;
+        }
+
+        _writer.SetCommitData(data);
         _writer.PrepareCommit();
         _prepared = true;
     }
@@ -348,6 +378,7 @@ internal sealed class IndexUpdate : IDisposable
         PrepareCommit();
         _writer.Commit();
         _committed = true;
+        _sidecar?.Committed();
         var total = _writer.NumDocs;
         Dispose();
         return new IndexCounts(_added, _updated, _unchanged, _deleted, total);
@@ -376,6 +407,7 @@ internal sealed class IndexUpdate : IDisposable
         }
         finally
         {
+            _sidecar?.Dispose();
             _analyzer.Dispose();
         }
     }

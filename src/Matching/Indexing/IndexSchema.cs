@@ -33,4 +33,7 @@ internal static class IndexSchema
     public const string CommitFormat = "matching.format";
     public const string CommitKind = "matching.kind";
     public const string CommitAnalyzer = "matching.analyzer";
+
+    /// <summary>Commit data naming the index's sidecar files (<see cref="IIndexSidecar"/>); absent when it has none.</summary>
+    public const string CommitSidecar = "matching.profiles";
 }

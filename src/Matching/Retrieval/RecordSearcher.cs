@@ -77,6 +77,9 @@ internal sealed class RecordSearcher : IDisposable
 
     public RecordKind Kind { get; }
 
+    /// <summary>The user data of the commit this searcher reads.</summary>
+    internal IDictionary<string, string> CommitData => _reader.IndexCommit.UserData;
+
     /// <summary>The index of the other side (demands for achievements, and the reverse), whose document frequencies
     /// join this one's in <see cref="GenericWords.CorpusWeight"/>; null: only the curated list and bare numbers count.</summary>
     /// <remarks>Set once, right after both searchers are opened and before the first query.</remarks>

@@ -98,12 +98,44 @@ internal sealed class ChineseSegmenter
         return Convert.ToHexString(sha.GetHashAndReset())[..12].ToLowerInvariant();
     }
 
+    /// <summary>The segmentations this thread remembers while a <see cref="Remember"/> scope is open.</summary>
+    [ThreadStatic]
+    private static SegmentMemo? t_memo;
+
+    /// <summary>Until the result is disposed, this thread's <see cref="Segment"/> calls remember their tokens, and a call
+    /// for a text and mode already segmented returns the same list: a record profiled just before it is indexed is
+    /// segmented once for both. Callers only read the lists they get.</summary>
+    internal static SegmentMemo Remember()
+    {
+        var memo = t_memo ??= new SegmentMemo();
+        memo.Open();
+        return memo;
+    }
+
     /// <summary>Segments normalised text. Punctuation and whitespace are dropped; Chinese numerals become
     /// digits (百分之九十五 → 95%, 三十五 → 35); tokens come out sorted by start offset.</summary>
     /// <remarks>Runs longer than <see cref="MaxRun"/> are cut into pieces of that length first, so the cost is linear in
     /// the text whatever it holds; text without such runs is segmented whole, exactly as before. Offsets always point
     /// into <paramref name="text"/>.</remarks>
     public List<SegToken> Segment(string text, SegmentMode mode)
+    {
+        var memo = t_memo;
+        if (memo is { IsOpen: true } && memo.Find(text, mode) is { } known)
+        {
+            memo.Hits++;
+            return known;
+        }
+
+        var tokens = SegmentText(text, mode);
+        if (memo is { IsOpen: true })
+        {
+            memo.Add(text, mode, tokens);
+        }
+
+        return tokens;
+    }
+
+    private List<SegToken> SegmentText(string text, SegmentMode mode)
     {
         var tokens = new List<SegToken>();
         if (text.Length == 0)
@@ -356,5 +388,51 @@ internal sealed class ChineseSegmenter
         }
 
         return true;
+    }
+}
+
+/// <summary>A thread's remembered segmentations (<see cref="ChineseSegmenter.Remember"/>): a few, for one record.</summary>
+internal sealed class SegmentMemo : IDisposable
+{
+    private const int Capacity = 8;
+    private readonly List<(string Text, SegmentMode Mode, List<SegToken> Tokens)> _entries = new(Capacity);
+
+    public bool IsOpen { get; private set; }
+
+    /// <summary>Segmentations served from the memo since it was opened.</summary>
+    public int Hits { get; internal set; }
+
+    internal void Open()
+    {
+        _entries.Clear();
+        Hits = 0;
+        IsOpen = true;
+    }
+
+    internal List<SegToken>? Find(string text, SegmentMode mode)
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.Mode == mode && string.Equals(entry.Text, text, StringComparison.Ordinal))
+            {
+                return entry.Tokens;
+            }
+        }
+
+        return null;
+    }
+
+    internal void Add(string text, SegmentMode mode, List<SegToken> tokens)
+    {
+        if (_entries.Count < Capacity)
+        {
+            _entries.Add((text, mode, tokens));
+        }
+    }
+
+    public void Dispose()
+    {
+        IsOpen = false;
+        _entries.Clear();
     }
 }

@@ -50,6 +50,31 @@ public sealed class BatchShortcutsTests
     }
 
     [Test]
+    public void MatchedTermsFromStoredProfilesAreTheTermVectorsTerms()
+    {
+        // An on-disk index reads its profiles from the store beside it, on demand.
+        using var folder = new TempDirectory();
+        var options = new EngineOptions { IndexPath = folder.Path };
+        MatchingEngine.UpdateIndex(SampleEvent.Achievements, SampleEvent.Demands, options);
+        using var vectors = MatchingEngine.Open(options);
+        using var stored = MatchingEngine.Open(new EngineOptions { IndexPath = folder.Path, Ranker = RankerModel.LoadDefault() });
+        _ = stored.RankDemand(SampleEvent.Demands[0], 1);
+        Assert.That(stored.Features.IsStored, Is.True);
+
+        foreach (var demand in SampleEvent.Demands)
+        {
+            var list = vectors.RetrieveForDemand(demand, 30);
+            Assert.That(stored.WithMatchedTerms(demand, list).Select(c => c.MatchedTerms), Is.EqualTo(vectors.WithMatchedTerms(demand, list).Select(c => c.MatchedTerms)), demand.Id);
+        }
+
+        foreach (var achievement in SampleEvent.Achievements.Take(40))
+        {
+            var list = vectors.RankAchievement(achievement, 20);
+            Assert.That(stored.WithMatchedTerms(achievement, list).Select(c => c.MatchedTerms), Is.EqualTo(vectors.WithMatchedTerms(achievement, list).Select(c => c.MatchedTerms)), achievement.Id);
+        }
+    }
+
+    [Test]
     public void MatchedTermsFromProfilesFindTheSharedWordsOfARealPair()
     {
         using var engine = MatchingEngine.Create(TestRecords.Achievements, TestRecords.Demands, new EngineOptions { Ranker = RankerModel.LoadDefault() });
