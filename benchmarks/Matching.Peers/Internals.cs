@@ -2,8 +2,12 @@ using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
 using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
+using Lucene.Net.Util;
 using Matching.Engine;
+using Matching.Ingestion;
 using Matching.Ranking;
 
 namespace Matching.Peers;
@@ -64,6 +68,15 @@ internal static class Internals
         return (Analyzer)MethodOf(analyzerType, "ForQueries", typeof(Matching.Text.AnalyzerKind)).Invoke(null, [kind])!;
     }
 
+    /// <summary>Matching's indexing analyzer (search mode: sub-words stacked on their word), which the engine also
+    /// analyses demand texts with.</summary>
+    public static Analyzer IndexAnalyzer()
+    {
+        var analyzerType = TypeOf("Matching.Text.MatchingAnalyzer");
+        var kind = Enum.Parse(typeof(Matching.Text.AnalyzerKind), "Jieba");
+        return (Analyzer)MethodOf(analyzerType, "ForIndexing", typeof(Matching.Text.AnalyzerKind)).Invoke(null, [kind])!;
+    }
+
     /// <summary><c>MatchingAnalyzer.Terms(text)</c> of an analyzer from <see cref="QueryAnalyzer"/>.</summary>
     public static Func<string, List<string>> Terms(Analyzer analyzer)
     {
@@ -76,6 +89,55 @@ internal static class Internals
     /// <summary>Matching's BM25 with Lucene 8's length encoding.</summary>
     public static Similarity Lucene8Bm25() =>
         (Similarity)Activator.CreateInstance(TypeOf("Matching.Indexing.Lucene8Bm25Similarity"), nonPublic: true)!;
+
+    /// <summary>Achievements streamed one by one with the product's reading rules (<c>RecordReader.StreamAchievements</c>),
+    /// so a million rows need not be held at once.</summary>
+    public static IEnumerable<Achievement> StreamAchievements(string path)
+    {
+        var stream = MethodOf(typeof(RecordReader), "StreamAchievements", typeof(string), typeof(ReadOptions),
+            typeof(ICollection<InputFormatException>), typeof(ICollection<InputFormatException>), typeof(ICollection<DataQualityWarning>));
+        return (IEnumerable<Achievement>)stream.Invoke(null, [path, ReadOptions.Default, new List<InputFormatException>(), null, null])!;
+    }
+
+    /// <summary>The engine's own BM25 scorer (<c>TermAtATimeScorer</c>, what <c>RecordSearcher.Search</c> runs) over
+    /// one field of <paramref name="searcher"/>'s index, with its default settings.</summary>
+    public static EngineScorer EngineScorer(IndexSearcher searcher, Similarity lucene8, string field)
+    {
+        var scorerType = TypeOf("Matching.Retrieval.TermAtATimeScorer");
+        var clauseType = TypeOf("Matching.Retrieval.ScoredClause");
+        var settingsType = TypeOf("Matching.Retrieval.ScorerSettings");
+        var constructor = scorerType.GetConstructor(Any, [typeof(IndexSearcher), lucene8.GetType(), typeof(string[]), settingsType])
+            ?? throw new InvalidOperationException("TermAtATimeScorer has no constructor (IndexSearcher, Lucene8Bm25Similarity, string[], ScorerSettings); update the peers harness");
+        var scorer = constructor.Invoke([searcher, lucene8, new[] { field }, null]);
+
+        var listType = typeof(List<>).MakeGenericType(clauseType);
+        var readOnlyType = typeof(IReadOnlyList<>).MakeGenericType(clauseType);
+        var clauseConstructor = clauseType.GetConstructor([typeof(int), typeof(string), typeof(BytesRef), typeof(float), typeof(TermContext)])
+            ?? throw new InvalidOperationException("ScoredClause has no constructor (int, string, BytesRef, float, TermContext); update the peers harness");
+
+        var capacity = Expression.Parameter(typeof(int), "capacity");
+        var newList = Expression.Lambda<Func<int, object>>(
+            Expression.Convert(Expression.New(listType.GetConstructor([typeof(int)])!, capacity), typeof(object)), capacity).Compile();
+
+        var list = Expression.Parameter(typeof(object), "list");
+        var term = Expression.Parameter(typeof(string), "term");
+        var bytes = Expression.Parameter(typeof(BytesRef), "bytes");
+        var boost = Expression.Parameter(typeof(float), "boost");
+        var states = Expression.Parameter(typeof(TermContext), "states");
+        var add = Expression.Lambda<Action<object, string, BytesRef, float, TermContext>>(
+            Expression.Call(Expression.Convert(list, listType), listType.GetMethod("Add")!,
+                Expression.New(clauseConstructor, Expression.Constant(0), term, bytes, boost, states)),
+            list, term, bytes, boost, states).Compile();
+
+        var count = Expression.Parameter(typeof(int), "count");
+        var top = MethodOf(scorerType, "Top", readOnlyType, typeof(int), typeof(string[]));
+        var topCall = Expression.Lambda<Func<object, int, List<ScoreDoc>>>(
+            Expression.Call(Expression.Constant(scorer), top, Expression.Convert(list, readOnlyType), count, Expression.Constant(null, typeof(string[]))),
+            list, count).Compile();
+
+        var cached = PropertyOf(scorerType, "CachedBytes");
+        return new EngineScorer(newList, add, topCall, () => (long)cached.GetValue(scorer)!, (IDisposable)scorer);
+    }
 
     /// <summary>The batch scorer of a loaded ranker (<c>RankerModel.Score</c>, the compiled ensemble).</summary>
     public static ScoreRows BatchScorer(RankerModel model) =>
@@ -124,4 +186,22 @@ internal static class Internals
             context.Dispose();
         }
     }
+}
+
+/// <summary>Delegates into one <c>TermAtATimeScorer</c>: a new clause list, adding a term clause (field 0) to it, and
+/// the top hits of a list (ties by document number, as Lucene's collector breaks them).</summary>
+internal sealed class EngineScorer(
+    Func<int, object> newList, Action<object, string, BytesRef, float, TermContext> add, Func<object, int, List<ScoreDoc>> top,
+    Func<long> cachedBytes, IDisposable scorer) : IDisposable
+{
+    public object NewClauses(int capacity) => newList(capacity);
+
+    public void Add(object clauses, string term, BytesRef bytes, float boost, TermContext states) => add(clauses, term, bytes, boost, states);
+
+    public List<ScoreDoc> Top(object clauses, int count) => top(clauses, count);
+
+    /// <summary>Memory held by the scorer's kept postings lists.</summary>
+    public long CachedBytes => cachedBytes();
+
+    public void Dispose() => scorer.Dispose();
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# BM25 top-100 retrieval: Lucene.Net 4.8 (Matching's similarity and the stock one) vs Lucene Java 8.
+# BM25 top-100 retrieval on CSL (short queries): the engine's own scorer and Lucene.Net 4.8's BooleanQuery (Matching's
+# similarity and the stock one) vs Lucene Java 8. Long queries at scale: bm25_long.sh.
 # usage: benchmarks/peers/bm25.sh DATA_DIR [ROUNDS] [PASSES]   (DATA_DIR: the CSL folder)
 source "$(dirname "$0")/common.sh"
 usage_data_dir "$@"
@@ -26,8 +27,14 @@ record "${JAVA[@]}" "$DUMP" --dir mmap --collector exhaustive "${common[@]}" --r
 record "${HARNESS[@]}" bm25 "$DUMP" --sim lucene48 --dir mmap "${common[@]}" --run-out "$OUT/run.lucenenet.lucene48"
 record "${JAVA[@]}" "$DUMP" --dir heap --collector default "${common[@]}"
 record "${HARNESS[@]}" bm25 "$DUMP" --sim lucene8 --dir ram "${common[@]}"
+record "${HARNESS[@]}" bm25 "$DUMP" --scorer engine --sim lucene8 --dir mmap "${common[@]}" --run-out "$OUT/run.engine"
+record "${HARNESS[@]}" bm25 "$DUMP" --scorer engine --sim lucene8 --dir ram "${common[@]}"
 
-record /usr/bin/python3 "$PEERS_DIR/compare_runs.py" "$DATA_DIR/judgments.dev.qrels" "$OUT/run.lucene8.default" \
-  "$OUT/run.lucene8.exhaustive" "$OUT/run.lucenenet.lucene8" "$OUT/run.lucenenet.lucene48"
+/usr/bin/python3 "$PEERS_DIR/compare_runs.py" "$DATA_DIR/judgments.dev.qrels" "$OUT/run.lucene8.default" \
+  "$OUT/run.lucene8.exhaustive" "$OUT/run.lucenenet.lucene8" "$OUT/run.lucenenet.lucene48" "$OUT/run.engine" \
+  | sed "s|^{|{\"dump\": \"$DUMP\", |" | tee -a "$RESULTS"
+# The engine against Lucene.Net's BooleanQuery on the same text: the same lists and the same score bits.
+/usr/bin/python3 "$PEERS_DIR/compare_runs.py" "$DATA_DIR/judgments.dev.qrels" "$OUT/run.lucenenet.lucene8" "$OUT/run.engine" | tail -1 \
+  | sed "s|^{|{\"dump\": \"$DUMP\", |" | tee -a "$RESULTS"
 
 /usr/bin/python3 "$PEERS_DIR/report.py" "$RESULTS" --section bm25

@@ -5,8 +5,9 @@ REPO_ROOT="$(cd "$PEERS_DIR/../.." && pwd)"
 # Outputs (tokens, dumps, runs, results.jsonl) and the harness build live outside the repository.
 OUT="${PEERS_OUT:-/tmp/matching-peers}"
 BUILD="${PEERS_BUILD:-/tmp/matching-peers-build}"
-RESULTS="$OUT/results.jsonl"
 mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"   # absolute: results name their dump folder by it
+RESULTS="$OUT/results.jsonl"
 
 usage_data_dir() {
   if [ $# -lt 1 ] || [ ! -f "$1/achievements.jsonl" ]; then

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Top-k overlap of TREC runs against a reference run, and MRR@10 of each against qrels.
 
-usage: python3 compare_runs.py QRELS REFERENCE_RUN RUN [RUN ...]
+usage: python3 compare_runs.py QRELS|- REFERENCE_RUN RUN [RUN ...]
+
+QRELS "-": no judgments (synthetic queries); MRR@10 is left out.
 
 Overlap@k: |top-k(run) ∩ top-k(reference)| / max(|top-k(run)|, |top-k(reference)|) (1 when both are
 empty; a query with fewer than k hits is not penalised), averaged over the reference's queries.
@@ -13,13 +15,16 @@ from collections import defaultdict
 
 
 def read_run(path):
+    """(ranked docs per query, ranked (doc, score text) per query, tag)."""
     run = defaultdict(list)
     tag = ""
     with open(path, encoding="utf-8") as f:
         for line in f:
-            qid, _, doc, rank, _, tag = line.split()
-            run[qid].append((int(rank), doc))
-    return {q: [d for _, d in sorted(v)] for q, v in run.items()}, tag
+            qid, _, doc, rank, score, tag = line.split()
+            run[qid].append((int(rank), doc, score))
+    docs = {q: [d for _, d, _ in sorted(v)] for q, v in run.items()}
+    scored = {q: [(d, s) for _, d, s in sorted(v)] for q, v in run.items()}
+    return docs, scored, tag
 
 
 def read_qrels(path):
@@ -51,10 +56,12 @@ def overlap(run, ref, k):
 
 
 def main(qrels_path, ref_path, *run_paths):
-    rel = read_qrels(qrels_path)
-    ref, ref_tag = read_run(ref_path)
+    rel = read_qrels(qrels_path) if qrels_path != "-" else None
+    ref, ref_scored, ref_tag = read_run(ref_path)
     for path in (ref_path, *run_paths):
-        run, tag = read_run(path)
+        run, scored, tag = read_run(path)
+        # Same documents, order and score bits (the score as written: shortest round-trip text on both sides).
+        identical_scores = sum(scored.get(q, []) == s for q, s in ref_scored.items()) / len(ref)
         identical10 = sum(run.get(q, [])[:10] == docs[:10] for q, docs in ref.items()) / len(ref)
         identical100 = sum(run.get(q, []) == docs for q, docs in ref.items()) / len(ref)
         print(json.dumps({
@@ -66,7 +73,8 @@ def main(qrels_path, ref_path, *run_paths):
             "identical_top10_order": round(identical10, 4),
             "overlap@100": round(overlap(run, ref, 100), 4),
             "identical_top100_order": round(identical100, 4),
-            "mrr@10": round(mrr10(run, rel), 4),
+            "identical_top100_scores": round(identical_scores, 4),
+            "mrr@10": round(mrr10(run, rel), 4) if rel is not None else None,
         }), flush=True)
 
 

@@ -28,7 +28,7 @@ def fmt(x, digits=3):
         return f"{x / 1e6:.{digits - 1}f} M"
     if x >= 1e3:
         return f"{x / 1e3:.{digits - 2 if digits > 2 else 1}f} k"
-    return f"{x:.0f}"
+    return f"{x:.0f}" if x >= 100 else f"{x:.1f}"
 
 
 def runs_range(results, kind, key, amount):
@@ -114,33 +114,47 @@ def report(results):
                 print(f"| {r['b']} | {r['a']} | {r['agree']:,} / {r['lines']:,} ({r['agree'] / r['lines']:.2%}) | {f1} |")
             print()
 
-    bm25 = latest(results, "bm25")
-    if bm25:
+    bm25_all = [r for r in results if r["kind"] == "bm25"]
+    if bm25_all:
         print("## 2. BM25 top-100 retrieval (same pre-segmented text, whitespace analyzer, k1 1.2 b 0.75, one thread)\n")
+    # One table per corpus and query set (the CSL titles; long synthetic demands at each corpus size).
+    groups = {}
+    for r in bm25_all:
+        groups.setdefault(r.get("dump") or f"{r['docs']} docs", []).append(r)
+    for group, rows in groups.items():
+        bm25 = latest(rows, "bm25")
         r0 = next(iter(bm25.values()))
-        print(f"{r0['docs']:,} documents (CSL abstracts), {r0['distinct_queries']:,} queries (CSL dev titles); a round runs every query "
-              f"{r0['queries'] // r0['distinct_queries']} times; median of 3 rounds after 20 warm-up passes.\n")
+        terms = f", {r0['terms_per_query']:.1f} distinct terms a query" if r0.get("terms_per_query") is not None else ""
+        print(f"### {r0['docs']:,} documents, {r0['distinct_queries']:,} queries{terms} (`{group}`)\n")
+        print(f"A round runs every query {r0['queries'] // r0['distinct_queries']} times; median of the rounds after the warm-up passes.\n")
         ref = {k: statistics.median(v["cpu_s"]) / v["queries"] for k, v in bm25.items()}
-        print("| engine | queries/s per core (CPU) | queries/s wall | × Lucene Java default (mmap) | × Lucene Java exhaustive (mmap) | index build | queries/s per core, all runs |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| engine | queries/s per core (CPU) | queries/s wall | × Lucene Java default (mmap) | × Lucene Java exhaustive (mmap) | × Lucene.Net BooleanQuery (same directory) | index build | queries/s per core, all runs |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         jd, je = ref.get("lucene8.default.mmap"), ref.get("lucene8.exhaustive.mmap")
         for key, r in bm25.items():
             per = ref[key]
             wall = statistics.median(r["wall_s"]) / r["queries"]
-            ratios = f"{jd / per:.2f}× | {je / per:.2f}×" if jd and je else " | "
-            print(f"| {r['peer']} | {fmt(1 / per)} | {fmt(1 / wall)} | {ratios} | {r['index_s']:.2f} s | {runs_range(results, 'bm25', key, 'queries')} |")
-        agree = [r for r in results if r["kind"] == "bm25-agreement"]
+            ratio = lambda base: f"{base / per:.2f}×" if base else ""
+            net = ref.get("lucenenet.lucene8." + key.split(".")[-1]) if key.startswith(("matching.", "lucenenet.")) else None
+            index = f"{r['index_s']:.2f} s" if r.get("index_s") is not None else "(kept)"
+            print(f"| {r['peer']} | {fmt(1 / per)} | {fmt(1 / wall)} | {ratio(jd)} | {ratio(je)} | {ratio(net)} | {index} | "
+                  f"{runs_range(rows, 'bm25', key, 'queries')} |")
+        agree = [r for r in results if r["kind"] == "bm25-agreement" and (r.get("dump") or f"{r0['docs']} docs") == group]
+        if not agree and group == f"{r0['docs']} docs":
+            agree = [r for r in results if r["kind"] == "bm25-agreement" and not r.get("dump")]
         if agree:
             last = {}
             for r in agree:
-                last[r["run"]] = r
-            print("\n| run | vs | overlap@10 | identical top-10 lists | overlap@100 | identical top-100 lists | MRR@10 (dev title qrels) |")
-            print("|---|---|---:|---:|---:|---:|---:|")
+                last[(r["run"], r["reference"])] = r
+            print("\n| run | vs | overlap@10 | identical top-10 lists | overlap@100 | identical top-100 lists | identical top-100 lists and scores | MRR@10 (dev title qrels) |")
+            print("|---|---|---:|---:|---:|---:|---:|---:|")
             for r in last.values():
                 vs = "(the reference)" if r["run"] == r["reference"] else r["reference"]
+                mrr = f"{r['mrr@10']:.4f}" if r.get("mrr@10") is not None else ""
+                same = f"{r['identical_top100_scores']:.4f}" if r.get("identical_top100_scores") is not None else ""
                 print(f"| {r['run']} | {vs} | {r['overlap@10']:.4f} | {r['identical_top10_order']:.4f} | {r['overlap@100']:.4f} | "
-                      f"{r.get('identical_top100_order', float('nan')):.4f} | {r['mrr@10']:.4f} |")
-            print()
+                      f"{r.get('identical_top100_order', float('nan')):.4f} | {same} | {mrr} |")
+        print()
 
     model = latest(results, "model")
     if model:
