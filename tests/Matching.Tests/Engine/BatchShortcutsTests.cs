@@ -18,34 +18,14 @@ public sealed class BatchShortcutsTests
         using var profiles = MatchingEngine.Create(SampleEvent.Achievements, SampleEvent.Demands, new EngineOptions { Ranker = RankerModel.LoadDefault() });
         _ = profiles.RankDemand(SampleEvent.Demands[0], 1);
 
-        var compared = 0;
-        var nonEmpty = 0;
-        foreach (var demand in SampleEvent.Demands)
+        var lists = Compared(vectors, profiles, SampleEvent.Achievements.Count);
+        foreach (var (query, expected, actual) in lists)
         {
-            var list = vectors.RetrieveForDemand(demand, 30);
-            var expected = vectors.WithMatchedTerms(demand, list);
-            var actual = profiles.WithMatchedTerms(demand, list);
-            for (var i = 0; i < list.Count; i++)
-            {
-                Assert.That(actual[i].MatchedTerms, Is.EqualTo(expected[i].MatchedTerms), $"{demand.Id} → {list[i].Id}");
-                compared++;
-                nonEmpty += expected[i].MatchedTerms.Count > 0 ? 1 : 0;
-            }
+            Assert.That(actual.Select(c => c.MatchedTerms), Is.EqualTo(expected.Select(c => c.MatchedTerms)), query);
         }
 
-        foreach (var achievement in SampleEvent.Achievements)
-        {
-            var list = vectors.RankAchievement(achievement, 20);
-            var expected = vectors.WithMatchedTerms(achievement, list);
-            var actual = profiles.WithMatchedTerms(achievement, list);
-            for (var i = 0; i < list.Count; i++)
-            {
-                Assert.That(actual[i].MatchedTerms, Is.EqualTo(expected[i].MatchedTerms), $"{achievement.Id} → {list[i].Id}");
-                compared++;
-                nonEmpty += expected[i].MatchedTerms.Count > 0 ? 1 : 0;
-            }
-        }
-
+        var compared = lists.Sum(l => l.Expected.Count);
+        var nonEmpty = lists.Sum(l => l.Expected.Count(c => c.MatchedTerms.Count > 0));
         Assert.That(nonEmpty, Is.GreaterThan(compared / 2), "most retrieved pairs share a shown term");
     }
 
@@ -61,16 +41,9 @@ public sealed class BatchShortcutsTests
         _ = stored.RankDemand(SampleEvent.Demands[0], 1);
         Assert.That(stored.Features.IsStored, Is.True);
 
-        foreach (var demand in SampleEvent.Demands)
+        foreach (var (query, expected, actual) in Compared(vectors, stored, 40))
         {
-            var list = vectors.RetrieveForDemand(demand, 30);
-            Assert.That(stored.WithMatchedTerms(demand, list).Select(c => c.MatchedTerms), Is.EqualTo(vectors.WithMatchedTerms(demand, list).Select(c => c.MatchedTerms)), demand.Id);
-        }
-
-        foreach (var achievement in SampleEvent.Achievements.Take(40))
-        {
-            var list = vectors.RankAchievement(achievement, 20);
-            Assert.That(stored.WithMatchedTerms(achievement, list).Select(c => c.MatchedTerms), Is.EqualTo(vectors.WithMatchedTerms(achievement, list).Select(c => c.MatchedTerms)), achievement.Id);
+            Assert.That(actual.Select(c => c.MatchedTerms), Is.EqualTo(expected.Select(c => c.MatchedTerms)), query);
         }
     }
 
@@ -112,4 +85,25 @@ public sealed class BatchShortcutsTests
 
     private static string Passages(Recommendation r) =>
         string.Join(" | ", r.Explanation.Snippets.Select(s => s.Field + ":" + string.Concat(s.Pieces.Select(p => p.Highlighted ? "[" + p.Text + "]" : p.Text))));
+
+    /// <summary>Every sample demand's BM25 top 30 and the first <paramref name="achievements"/> achievements' top 20, each
+    /// list with matched terms from both engines.</summary>
+    private static List<(string Query, IReadOnlyList<Matching.Retrieval.Candidate> Expected, IReadOnlyList<Matching.Retrieval.Candidate> Actual)> Compared(
+        MatchingEngine expected, MatchingEngine actual, int achievements)
+    {
+        var lists = new List<(string, IReadOnlyList<Matching.Retrieval.Candidate>, IReadOnlyList<Matching.Retrieval.Candidate>)>();
+        foreach (var demand in SampleEvent.Demands)
+        {
+            var list = expected.RetrieveForDemand(demand, 30);
+            lists.Add((demand.Id, expected.WithMatchedTerms(demand, list), actual.WithMatchedTerms(demand, list)));
+        }
+
+        foreach (var achievement in SampleEvent.Achievements.Take(achievements))
+        {
+            var list = expected.RankAchievement(achievement, 20);
+            lists.Add((achievement.Id, expected.WithMatchedTerms(achievement, list), actual.WithMatchedTerms(achievement, list)));
+        }
+
+        return lists;
+    }
 }
