@@ -142,7 +142,7 @@ internal sealed class FeatureSpace : IDisposable
     {
         public int Id(string term) => terms.TryGet(term, out var id) ? id : -1;
 
-        public int[]? TermsOf(string recordId) => side.Has(recordId) ? side.Get(recordId).Profile.Terms : null;
+        public int[]? TermsOf(string recordId) => side.Terms(recordId);
     }
 
     public PreparedProfile Achievement(string id) => _achievements.Get(id);
@@ -183,6 +183,10 @@ internal sealed class FeatureSpace : IDisposable
 
         public abstract PreparedProfile Get(string id);
 
+        /// <summary>A record's distinct term ids, sorted (its profile's <see cref="RecordProfile.Terms"/>), or null when
+        /// the side does not hold it.</summary>
+        public abstract int[]? Terms(string id);
+
         public virtual void Dispose()
         {
         }
@@ -208,6 +212,8 @@ internal sealed class FeatureSpace : IDisposable
 
         public override PreparedProfile Get(string id) =>
             _profiles.TryGetValue(id, out var p) ? p : throw new KeyNotFoundException($"{_name} '{id}' is not in the feature space");
+
+        public override int[]? Terms(string id) => _profiles.TryGetValue(id, out var p) ? p.Profile.Terms : null;
     }
 
     /// <summary>Profiles read from a store on demand: decoded, given this space's term ids and prepared; the last few
@@ -254,6 +260,32 @@ internal sealed class FeatureSpace : IDisposable
             var profile = _prepare(ProfileBuilder.Resolve(parts, ids));
             Volatile.Write(ref _cache[slot], new Cached(ordinal, profile));
             return profile;
+        }
+
+        /// <remarks>A cached profile has them; otherwise only the record's term list is read (one small read, no body to
+        /// decode or profile to prepare): matched terms are looked up for a block's kept candidates after the whole block
+        /// was ranked, by when the cache has mostly moved on.</remarks>
+        public override int[]? Terms(string id)
+        {
+            var ordinal = _store.IndexOf(id);
+            if (ordinal < 0)
+            {
+                return null;
+            }
+
+            if (Volatile.Read(ref _cache[ordinal % _cache.Length]) is { } cached && cached.Ordinal == ordinal)
+            {
+                return cached.Profile.Profile.Terms;
+            }
+
+            var ids = _store.ReadTerms(ordinal);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = _remap[ids[i]];
+            }
+
+            Array.Sort(ids);
+            return ids;
         }
 
         public override void Dispose() => _store.Dispose();

@@ -273,6 +273,23 @@ internal sealed class ProfileStore : IDisposable
         return (list, body);
     }
 
+    /// <summary>The store ids of a record's terms, in first-occurrence order, without its body (thread-safe).</summary>
+    public int[] ReadTerms(int ordinal)
+    {
+        try
+        {
+            var list = new byte[checked((int)(_lists[ordinal + 1] - _lists[ordinal]))];
+            ReadExactly(_file, list, _lists[ordinal]);
+            int[] ids = [];
+            ProfileCodec.ReadList(list, ref ids, out var count);
+            return ids.Length == count ? ids : ids[..count];
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException)
+        {
+            throw Damaged(ordinal, e);
+        }
+    }
+
     /// <summary>A record's profile parts, with the store ids of its terms (thread-safe).</summary>
     public ProfileParts Read(int ordinal, out int[] storeIds)
     {
@@ -290,10 +307,12 @@ internal sealed class ProfileStore : IDisposable
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException)
         {
-            throw new IndexMismatchException(
-                $"{Path}: the profile of record {Ids[ordinal]} is damaged ({e.Message}); run `matching index --rebuild` to rewrite the index.", e);
+            throw Damaged(ordinal, e);
         }
     }
+
+    private IndexMismatchException Damaged(int ordinal, Exception e) => new(
+        $"{Path}: the profile of record {Ids[ordinal]} is damaged ({e.Message}); run `matching index --rebuild` to rewrite the index.", e);
 
     public void Dispose() => _file.Dispose();
 
