@@ -106,6 +106,7 @@ public sealed class HandoutOutputsTests
             {
                 ("中南大学", "宁波甬锂新材料科技有限公司"), ("上海交通大学", "淄博齐氢能源装备有限公司"),
                 ("华南理工大学", "常州储瑞能源科技有限公司"), ("中国科学技术大学", "滁州皖钠新能源科技有限公司"),
+                ("清华大学", "赣州锦源新能源材料有限公司"),
             }));
             Assert.That(new[] { csu["topic"], csu["demand_id"], csu["achievement_id"] }, Is.EqualTo(new[] { CsuTopic, "D001", "A001" }));
             Assert.That(new[] { csu["university_contact"], csu["university_phone"], csu["university_email"] }, Is.EqualTo(new[] { "王建国", "0731-88836001", "wangjg@csu.example.cn" }));
@@ -127,8 +128,8 @@ public sealed class HandoutOutputsTests
         {
             Assert.That(names.Skip(9), Is.EqualTo(new[]
             {
-                "上海交通大学", "中南大学", "中国科学技术大学", "华南理工大学",
-                "宁波甬锂新材料科技有限公司", "常州储瑞能源科技有限公司", "淄博齐氢能源装备有限公司", "滁州皖钠新能源科技有限公司",
+                "上海交通大学", "中南大学", "中国科学技术大学", "华南理工大学", "清华大学",
+                "宁波甬锂新材料科技有限公司", "常州储瑞能源科技有限公司", "淄博齐氢能源装备有限公司", "滁州皖钠新能源科技有限公司", "赣州锦源新能源材料有限公司",
             }));
             Assert.That(names.Select(n => n.ToUpperInvariant()), Is.Unique);
             Assert.That(names.All(n => n.Length is > 0 and <= 31 && n.IndexOfAny([':', '\\', '/', '?', '*', '[', ']']) < 0), Is.True);
@@ -165,6 +166,7 @@ public sealed class HandoutOutputsTests
                 "中南大学|A001|D001|宁波甬锂新材料科技有限公司",
                 "中国科学技术大学|A004|D004|滁州皖钠新能源科技有限公司",
                 "华南理工大学|A003|D003|常州储瑞能源科技有限公司",
+                "清华大学|A002|D002|赣州锦源新能源材料有限公司",
             }));
             Assert.That(rows.Select(r => double.Parse(r["strength"], CultureInfo.InvariantCulture)), Is.All.GreaterThanOrEqualTo(0.5));
             Assert.That(sheet.Select(r => $"{Text(r["高校"])}|{Text(r["成果编号"])}|{Text(r["需求编号"])}"),

@@ -1,3 +1,6 @@
+using Matching.Cli.Hosting;
+using Matching.Ranking;
+
 namespace Matching.Cli.Tests;
 
 /// <summary><c>--semantic on|off</c> and <c>--encoder DIR</c> on index, match and evaluate.</summary>
@@ -36,9 +39,10 @@ public sealed class SemanticCommandTests
     }
 
     [Test]
-    public void Match_SemanticOnWithTheShippedModel_WarnsAndRanksByTheFusedOrder()
+    public void Match_SemanticOnWithTheShippedModel_ReranksTheFusedLists()
     {
-        // The shipped model was trained on BM25 lists: it would put candidates found only by meaning first.
+        // The shipped model was trained on retrieved lists only, so it fits fused lists: no warning, and its order
+        // is not the fused order of --model none.
         using var temp = new TempDir();
         string[] match = ["match", "--no-agenda", "--no-report", "--semantic", "on"];
         var shipped = Cli.Run([.. match, "--out", temp["shipped"]]);
@@ -47,10 +51,30 @@ public sealed class SemanticCommandTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That((shipped.ExitCode, none.ExitCode), Is.EqualTo((0, 0)), shipped.Err + none.Err);
-            Assert.That(shipped.Err, Does.Contain("warning: the ranker was trained on BM25 candidate lists").And.Contain("--semantic on"));
-            Assert.That(none.Err, Does.Not.Contain("trained on BM25 candidate lists"));
+            Assert.That(shipped.Err + none.Err, Does.Not.Contain("trained on BM25 candidate lists"));
             Assert.That(File.ReadAllBytes(Path.Combine(temp["shipped"], "demand_matches.csv")),
-                Is.EqualTo(File.ReadAllBytes(Path.Combine(temp["none"], "demand_matches.csv"))), "the fused order, with the same BM25 calibration");
+                Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(temp["none"], "demand_matches.csv"))), "reranked, not the fused order");
+        }
+    }
+
+    [Test]
+    public void FitsFusedLists_ModelsTrainedWithMissedAnswersAppended_DoNot()
+    {
+        var shipped = RankerModel.ReadMetadata(RankerModel.DefaultPath);
+        RankerMetadata With(string candidates) => shipped with
+        {
+            Parameters = new Dictionary<string, string> { ["candidates"] = candidates },
+            Sets = null,
+        };
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(CommandHost.FitsFusedLists(shipped), Is.True, "the shipped model");
+            Assert.That(CommandHost.FitsFusedLists(With("bm25")), Is.True);
+            Assert.That(CommandHost.FitsFusedLists(With("given")), Is.True);
+            Assert.That(CommandHost.FitsFusedLists(With("bm25+vectors")), Is.True);
+            Assert.That(CommandHost.FitsFusedLists(With("bm25+vectors+judged")), Is.True);
+            Assert.That(CommandHost.FitsFusedLists(With("bm25+judged")), Is.False, "older models: ranked past every BM25 hit meant relevant");
         }
     }
 

@@ -35,7 +35,7 @@ internal static class EvaluateCommand
             var data = ranking.Read(parse, host, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) });
             data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host));
             var ranker = host.LoadModel(parse.GetValue(model)!);
-            if (data.Semantic && ranker is not null && !CommandHost.TrainedOnFusedLists(ranker))
+            if (data.Semantic && ranker is not null && !CommandHost.FitsFusedLists(ranker.Metadata))
             {
                 host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("evaluated as asked (match would rank by the fused order)"));
             }

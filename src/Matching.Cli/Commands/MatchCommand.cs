@@ -83,7 +83,7 @@ internal static class MatchCommand
 
             var ranker = host.LoadModel(parse.GetValue(model)!);
             var bm25Strength = host.Bm25Strength(parse.GetValue(model)!);
-            if (semantic.On(parse) && ranker is not null && !CommandHost.TrainedOnFusedLists(ranker))
+            if (semantic.On(parse) && ranker is not null && !CommandHost.FitsFusedLists(ranker.Metadata))
             {
                 host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("ranking by the fused order instead, with the model's BM25 strength calibration"));
                 bm25Strength = ranker.Metadata.Bm25Strength;

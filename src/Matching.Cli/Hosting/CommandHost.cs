@@ -114,21 +114,26 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         return model;
     }
 
-    /// <summary>Whether a model was trained on candidate lists of the route by meaning (BM25 ∪ vectors): its metadata's
-    /// <c>candidates</c> parameter, or every set's, says <c>bm25+vectors+judged</c>.</summary>
-    public static bool TrainedOnFusedLists(RankerModel model)
+    /// <summary>Whether a model can rerank lists fused with the route by meaning: it was trained on fused lists
+    /// (<c>candidates</c> names <c>vectors</c>), or on retrieved lists only. Models trained before 2026-12-08 on BM25 lists
+    /// with the judged answers BM25 missed appended (<c>bm25+judged</c>, in the metadata or any set's) learned that a
+    /// candidate ranked past every BM25 hit is relevant, and put candidates found only by meaning first.</summary>
+    public static bool FitsFusedLists(RankerMetadata metadata)
     {
-        static bool Fused(IReadOnlyDictionary<string, string> parameters) =>
-            parameters.TryGetValue("candidates", out var candidates) && candidates.Contains("vectors", StringComparison.Ordinal);
+        static bool Fits(IReadOnlyDictionary<string, string> parameters) =>
+            !parameters.TryGetValue("candidates", out var candidates)
+            || candidates.Contains("vectors", StringComparison.Ordinal)
+            || !candidates.Contains("judged", StringComparison.Ordinal);
 
-        return model.Metadata.Sets is { Count: > 0 } sets ? sets.All(s => Fused(s.Parameters)) : Fused(model.Metadata.Parameters);
+        return metadata.Sets is { Count: > 0 } sets ? sets.All(s => Fits(s.Parameters)) : Fits(metadata.Parameters);
     }
 
-    /// <summary>The warning for a model trained on BM25 lists used with the route by meaning.</summary>
+    /// <summary>The warning for a model that does not fit fused lists (<see cref="FitsFusedLists"/>) used with the
+    /// route by meaning.</summary>
     public static string Bm25ModelOnFusedLists(string use) =>
-        "the ranker was trained on BM25 candidate lists; on lists fused with the route by meaning it ranks candidates found only by " +
-        $"meaning first (measured: CSL dev titles MRR@10 0.004, business-language event 0.004 against 0.749 for the fused order); {use}. " +
-        "Train a model with `matching train ... --semantic on` to rerank fused lists";
+        "the ranker was trained on BM25 candidate lists with the judged answers BM25 missed appended; on lists fused with the route " +
+        "by meaning it ranks candidates found only by meaning first (measured: CSL dev titles MRR@10 0.004, business-language event 0.004 " +
+        $"against 0.749 for the fused order); {use}. Retrain it with this version of `matching train` (with or without --semantic on)";
 
     /// <summary>With <c>--model none</c>, the shipped model's BM25 strength calibration (so BM25 strengths are
     /// probabilities too); null for any other value, or when the shipped model is absent or has none.</summary>

@@ -141,7 +141,7 @@ public static class RankerWorkflow
             foreach (var state in trainings)
             {
                 var data = state.Set.Data;
-                log?.WriteLine($"{(single ? "" : $"set {state.Set.Name}: ")}training on {state.Demands.Count} judged demands ({(data.Candidates is null ? $"BM25 top {data.Depth} + judged" : "given candidate lists")}{(data.JudgedOnly ? ", judged only" : "")})");
+                log?.WriteLine($"{(single ? "" : $"set {state.Set.Name}: ")}training on {state.Demands.Count} judged demands ({(data.Candidates is null ? data.Semantic ? $"BM25 top {data.Depth} ∪ {data.SemanticDepth} nearest by meaning" : $"BM25 top {data.Depth}" : "given candidate lists")}{(data.JudgedOnly ? ", judged only" : "")})");
                 state.Precompute();
                 if (plan.Folds >= 2)
                 {
@@ -514,7 +514,7 @@ public static class RankerWorkflow
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["depth"] = Invariant(data.Depth),
-            ["candidates"] = data.Candidates is not null ? "given" : data.Semantic ? "bm25+vectors+judged" : "bm25+judged",
+            ["candidates"] = data.Candidates is not null ? "given" : data.Semantic ? "bm25+vectors" : "bm25",
             ["judged_only"] = data.JudgedOnly ? "true" : "false",
         };
         if (data.ExcludeSelfPrefix is { } prefix)

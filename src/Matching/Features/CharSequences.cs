@@ -24,6 +24,29 @@ internal static class CharSequences
         return previous[b.Length];
     }
 
+    /// <summary>Characters two texts have in common, with repeats: Σ over chars of the smaller of the two counts.
+    /// The most an LCS can be; what it falls short by is the common characters out of order.</summary>
+    public static int CommonCount(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var counts = new Dictionary<char, int>();
+        foreach (var c in a)
+        {
+            counts[c] = counts.GetValueOrDefault(c) + 1;
+        }
+
+        var common = 0;
+        foreach (var c in b)
+        {
+            if (counts.GetValueOrDefault(c) > 0)
+            {
+                counts[c]--;
+                common++;
+            }
+        }
+
+        return common;
+    }
+
     /// <summary>Levenshtein distance, O(|a|·|b|): <see cref="Ingestion.OrganizationNames.EditDistance"/>, the one definition.</summary>
     public static int EditDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => Ingestion.OrganizationNames.EditDistance(a, b);
 
@@ -59,6 +82,7 @@ internal sealed class CharPattern
 
     private readonly ulong[] _masks = new ulong[(char.MaxValue + 1) * 2];
     private readonly ulong[] _present = new ulong[(char.MaxValue + 1) / 64];
+    private readonly byte[] _taken = new byte[char.MaxValue + 1];
     private char[] _chars = [];
     private ulong _valid0;
     private ulong _valid1;
@@ -133,6 +157,40 @@ internal sealed class CharPattern
         }
 
         return BitOperations.PopCount(~v0 & _valid0) + BitOperations.PopCount(~v1 & _valid1);
+    }
+
+    /// <summary>Characters the pattern and the two segments of a text have in common, with repeats (see
+    /// <see cref="CharSequences.CommonCount"/>); the pattern's count of a char is the popcount of its masks.</summary>
+    public int CommonCount(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        var common = Take(first) + Take(second);
+        foreach (var c in _chars)
+        {
+            _taken[c] = 0;
+        }
+
+        return common;
+    }
+
+    private int Take(ReadOnlySpan<char> text)
+    {
+        var common = 0;
+        foreach (var c in text)
+        {
+            if ((_present[c >> 6] & (1UL << (c & 63))) == 0)
+            {
+                continue;
+            }
+
+            var inPattern = BitOperations.PopCount(_masks[c * 2]) + BitOperations.PopCount(_masks[(c * 2) + 1]);
+            if (_taken[c] < inPattern)
+            {
+                _taken[c]++;
+                common++;
+            }
+        }
+
+        return common;
     }
 
     private void Advance(ReadOnlySpan<char> text, ref ulong v)

@@ -9,7 +9,7 @@ namespace Matching.Features;
 public static class PairFeatures
 {
     /// <summary>Bump when any feature's definition changes (also changes <see cref="Hash"/>).</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Feature names, in the order of the feature vector.</summary>
     public static readonly IReadOnlyList<string> Names =
@@ -45,6 +45,7 @@ public static class PairFeatures
         "title_bigram_jaccard",      // char-bigram Jaccard of the two titles (−1: either has no title)
         "spec_met",                  // demand specs (容量保持率≥90%) met by an achievement spec (−1: the demand states none)
         "spec_conflict",             // demand specs a comparable achievement spec violates (−1: the demand states none)
+        "char_order_loss",           // share of the letters the demand's short text and the achievement's lead have in common (with repeats) that the LCS leaves out: out of order (−1: none in common)
     ];
 
     /// <summary>Number of features.</summary>
@@ -310,7 +311,7 @@ internal sealed class PairFeatureExtractor
         OrderAndSpecs(pattern, d, a, f);
     }
 
-    /// <summary>Columns 25–30 with the demand's short text loaded in <paramref name="pattern"/>: bit-parallel LCS over
+    /// <summary>Columns 25–31 with the demand's short text loaded in <paramref name="pattern"/>: bit-parallel LCS over
     /// the achievement's lead in place (chars outside the pattern are no-ops, so no filtered copy is needed) and
     /// Myers' edit distance; sorted-array merges for word pairs and title bigrams.</summary>
     private static void OrderAndSpecs(CharPattern pattern, RecordProfile d, RecordProfile a, Span<float> f)
@@ -319,14 +320,16 @@ internal sealed class PairFeatureExtractor
         if (m == 0 || a.LeadLetters == 0)
         {
             f[25] = PairFeatures.Unknown;
+            f[31] = PairFeatures.Unknown;
         }
         else
         {
             var inTitle = a.LeadEnd <= a.TitleLength;
-            var lcs = pattern.LongestCommonSubsequence(
-                a.Text.AsSpan(0, inTitle ? a.LeadEnd : a.TitleLength),
-                inTitle ? [] : a.Text.AsSpan(a.BodyStart, a.LeadEnd - a.BodyStart));
+            var first = a.Text.AsSpan(0, inTitle ? a.LeadEnd : a.TitleLength);
+            var second = inTitle ? [] : a.Text.AsSpan(a.BodyStart, a.LeadEnd - a.BodyStart);
+            var lcs = pattern.LongestCommonSubsequence(first, second);
             f[25] = (float)lcs / Math.Min(m, a.LeadLetters);
+            f[31] = OrderLoss(pattern.CommonCount(first, second), lcs);
         }
 
         var longer = Math.Max(m, a.ShortText.Length);
@@ -335,6 +338,9 @@ internal sealed class PairFeatureExtractor
             : (float)pattern.EditDistance(a.ShortText) / longer;
         TextFeatures(d, a, Sets.IntersectCount(d.WordPairs, a.WordPairs), Sets.IntersectCount(d.TitleBigrams, a.TitleBigrams), f);
     }
+
+    /// <summary>The share of common characters out of order; −1 when there are none in common.</summary>
+    private static float OrderLoss(int common, int lcs) => common == 0 ? PairFeatures.Unknown : (float)(common - lcs) / common;
 
     /// <summary>Columns 27–30 from the shared counts: the same arithmetic for both implementations.</summary>
     private static void TextFeatures(RecordProfile d, RecordProfile a, int sharedPairs, int sharedTitleBigrams, Span<float> f)
@@ -394,7 +400,7 @@ internal sealed class PairFeatureExtractor
     }
 
     /// <summary>The straightforward merge-based definition of one (demand, achievement) row, columns 0–1 and
-    /// 4–30 (the list columns 2–3 are set by <see cref="Compute"/>). Kept as the reference the fast path is
+    /// 4–31 (the list columns 2–3 are set by <see cref="Compute"/>). Kept as the reference the fast path is
     /// tested against; the order-aware columns by dynamic programming over freshly filtered text.</summary>
     internal void ComputeRowReference(PreparedProfile demand, PreparedProfile achievement, Span<float> f)
     {
@@ -427,9 +433,13 @@ internal sealed class PairFeatureExtractor
         var lead = CharSequences.LettersAndDigits(a.Text.AsSpan(0, a.TitleLength)) + CharSequences.LettersAndDigits(a.Text.AsSpan(a.BodyStart));
         lead = lead[..Math.Min(lead.Length, ProfileBuilder.LeadLength)];
         var demandCut = demandShort[..Math.Min(demandShort.Length, CharPattern.MaxLength)];
+        var lcsReference = CharSequences.LongestCommonSubsequence(demandCut, lead);
         f[25] = demandCut.Length == 0 || lead.Length == 0
             ? PairFeatures.Unknown
-            : (float)CharSequences.LongestCommonSubsequence(demandCut, lead) / Math.Min(demandCut.Length, lead.Length);
+            : (float)lcsReference / Math.Min(demandCut.Length, lead.Length);
+        f[31] = demandCut.Length == 0 || lead.Length == 0
+            ? PairFeatures.Unknown
+            : OrderLoss(CharSequences.CommonCount(demandCut, lead), lcsReference);
         var longer = Math.Max(demandShort.Length, achievementShort.Length);
         f[26] = demandShort.Length > CharPattern.MaxLength || achievementShort.Length > CharPattern.MaxLength || longer == 0
             ? PairFeatures.Unknown

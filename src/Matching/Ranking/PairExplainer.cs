@@ -44,6 +44,7 @@ internal static class PairExplainer
         ["title_bigram_jaccard"] = "标题双字重合度",
         ["spec_met"] = "满足的需求指标数",
         ["spec_conflict"] = "冲突的需求指标数",
+        ["char_order_loss"] = "共有字的语序错位比例",
     };
 
     /// <summary>The <paramref name="top"/> largest contributions for row <paramref name="index"/> of a list.</summary>

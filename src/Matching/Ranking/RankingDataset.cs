@@ -64,21 +64,12 @@ internal sealed class RankingDataset
         return Group(demand, ids, scores);
     }
 
-    /// <summary>The list a demand is trained on: the evaluation list plus every judged achievement not in it
-    /// (without a run), so that every label counts.</summary>
-    public RankingGroup TrainingGroup(Demand demand, bool judgedOnly)
-    {
-        var (list, scores) = BaseList(demand, judgedOnly);
-        if (_runLists is null && _grades.TryGetValue(demand.Id, out var judged))
-        {
-            var present = list.ToHashSet(StringComparer.Ordinal);
-            list.AddRange(judged.Keys.Where(id => !present.Contains(id) && _space.HasAchievement(id) && !IsSelf(demand.Id, id)).Order(StringComparer.Ordinal));
-            // Added judged candidates were not retrieved: they have no retrieval score (training never ranks by it).
-            scores?.AddRange(Enumerable.Repeat(double.NegativeInfinity, list.Count - scores.Count));
-        }
-
-        return Group(demand, list, scores);
-    }
+    /// <summary>The list a demand is trained on: exactly the list it is evaluated and scored on. Judged achievements
+    /// that retrieval missed are not appended: they would sit below every retrieved candidate (by bm25 and
+    /// <c>bm25_rank</c>) and nearly all be relevant, so the model learned "ranked past the list ⇒ relevant" — harmless
+    /// on BM25 lists, where no candidate is ranked there, but it put every candidate found only by meaning first on
+    /// fused lists (the semantic route).</summary>
+    public RankingGroup TrainingGroup(Demand demand, bool judgedOnly) => EvaluationGroup(demand, judgedOnly);
 
     /// <summary>Whether a demand qualifies for judged-only evaluation: a relevant (grade &gt; 0) and a judged
     /// non-relevant (grade &lt;= 0) candidate.</summary>

@@ -14,6 +14,9 @@ public sealed class CharSequencesTests
             Assert.That(CharSequences.LongestCommonSubsequence("基于深度学习的图像识别", "基于深度学习的图像识别方法"), Is.EqualTo(11));
             Assert.That(CharSequences.EditDistance("基于深度学习的图像识别", "图像识别的深度学习方法"), Is.EqualTo(10));
             Assert.That(CharSequences.EditDistance("锂电池", "锂离子电池"), Is.EqualTo(2));
+            Assert.That(CharSequences.CommonCount("基于深度学习的图像识别", "图像识别的深度学习方法"), Is.EqualTo(9), "all but 基于");
+            Assert.That(CharSequences.CommonCount("电池电池", "电动汽车电池"), Is.EqualTo(3), "电 twice, 池 once");
+            Assert.That(CharSequences.CommonCount("鱼塘死鱼", "溶解氧在线监测"), Is.Zero);
             Assert.That(CharSequences.LettersAndDigits("容量保持率≥90%，PLC联动。"), Is.EqualTo("容量保持率90PLC联动"));
         }
     }
@@ -33,6 +36,8 @@ public sealed class CharSequencesTests
                 Assert.That(pattern.LongestCommonSubsequence("图像识别的", " 深度学习方法"), Is.EqualTo(4));
                 Assert.That(pattern.EditDistance("图像识别的深度学习方法"), Is.EqualTo(10));
                 Assert.That(pattern.EditDistance(""), Is.EqualTo(11));
+                Assert.That(pattern.CommonCount("图像识别的，", "深度学习方法"), Is.EqualTo(9));
+                Assert.That(pattern.CommonCount("学习学习", "学习"), Is.EqualTo(2), "the pattern has 学 and 习 once each");
             }
         }
         finally
@@ -64,6 +69,8 @@ public sealed class CharSequencesTests
                         var cut = random.Next(0, text.Length + 1);
                         Assert.That(pattern.LongestCommonSubsequence(text.AsSpan(0, cut), text.AsSpan(cut)), Is.EqualTo(CharSequences.LongestCommonSubsequence(p, text)), $"LCS m={m}");
                         Assert.That(pattern.EditDistance(shortText), Is.EqualTo(CharSequences.EditDistance(p, shortText)), $"edit m={m}");
+                        Assert.That(pattern.CommonCount(text.AsSpan(0, cut), text.AsSpan(cut)), Is.EqualTo(CharSequences.CommonCount(p, text)), $"common m={m}");
+                        Assert.That(pattern.CommonCount(text.AsSpan(0, cut), text.AsSpan(cut)), Is.EqualTo(CharSequences.CommonCount(p, text)), $"common again m={m}: counts were reset");
                     }
                 }
             }

@@ -12,7 +12,7 @@ public sealed class PairFeaturesTests
     public void Names_AreDistinctAndHashIsStable()
     {
         Assert.That(PairFeatures.Names, Is.Unique);
-        Assert.That(PairFeatures.Count, Is.EqualTo(31));
+        Assert.That(PairFeatures.Count, Is.EqualTo(32));
         Assert.That(PairFeatures.Hash, Does.Match("^[0-9a-f]{16}$"));
     }
 
@@ -122,6 +122,8 @@ public sealed class PairFeaturesTests
             Assert.That(Get(extended, "char_edit_distance"), Is.EqualTo(2f / 13));
             Assert.That(Get(extended, "title_bigram_jaccard"), Is.EqualTo(10f / 12));
             Assert.That(Get(reordered, "char_jaccard"), Is.EqualTo(Get(extended, "char_jaccard")).Within(0.2f));
+            Assert.That(Get(reordered, "char_order_loss"), Is.EqualTo(5f / 9), "9 letters in common (all but 基于), 4 in order");
+            Assert.That(Get(extended, "char_order_loss"), Is.Zero);
         }
     }
 
@@ -153,6 +155,8 @@ public sealed class PairFeaturesTests
             Assert.That(Get(swapped, "char_lcs_ratio"), Is.EqualTo(13f / 16), "企业 then 转让锂电池正极材料专利: 高校 and 向 are out of order");
             Assert.That(Get(same, "char_edit_distance"), Is.Zero);
             Assert.That(Get(swapped, "char_edit_distance"), Is.EqualTo(4f / 16));
+            Assert.That(Get(same, "char_order_loss"), Is.Zero);
+            Assert.That(Get(swapped, "char_order_loss"), Is.EqualTo(3f / 16), "all 16 letters in common, 13 in order");
             Assert.That(Row(space, "T", "swapped"), Is.EqualTo(swapped), "Traditional script, same row");
         }
     }
