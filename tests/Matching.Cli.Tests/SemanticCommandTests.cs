@@ -58,7 +58,7 @@ public sealed class SemanticCommandTests
     }
 
     [Test]
-    public void FitsFusedLists_ModelsTrainedWithMissedAnswersAppended_DoNot()
+    public void FitsExpandedLists_ModelsTrainedWithMissedAnswersAppended_DoNot()
     {
         var shipped = RankerModel.ReadMetadata(RankerModel.DefaultPath);
         RankerMetadata With(string candidates) => shipped with
@@ -69,12 +69,15 @@ public sealed class SemanticCommandTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(CommandHost.FitsFusedLists(shipped), Is.True, "the shipped model");
-            Assert.That(CommandHost.FitsFusedLists(With("bm25")), Is.True);
-            Assert.That(CommandHost.FitsFusedLists(With("given")), Is.True);
-            Assert.That(CommandHost.FitsFusedLists(With("bm25+vectors")), Is.True);
-            Assert.That(CommandHost.FitsFusedLists(With("bm25+vectors+judged")), Is.True);
-            Assert.That(CommandHost.FitsFusedLists(With("bm25+judged")), Is.False, "older models: ranked past every BM25 hit meant relevant");
+            Assert.That(CommandHost.FitsExpandedLists(shipped, feedback: false), Is.True, "the shipped model");
+            Assert.That(CommandHost.FitsExpandedLists(With("bm25"), feedback: false), Is.True);
+            Assert.That(CommandHost.FitsExpandedLists(With("given"), feedback: false), Is.True);
+            Assert.That(CommandHost.FitsExpandedLists(With("bm25+vectors"), feedback: false), Is.True);
+            Assert.That(CommandHost.FitsExpandedLists(With("bm25+vectors+judged"), feedback: false), Is.True);
+            Assert.That(CommandHost.FitsExpandedLists(With("bm25+judged"), feedback: false), Is.False, "older models: ranked past every BM25 hit meant relevant");
+            Assert.That(CommandHost.FitsExpandedLists(shipped, feedback: true), Is.True, "RM3 lists: the shipped model");
+            Assert.That(CommandHost.FitsExpandedLists(With("bm25+judged"), feedback: true), Is.False);
+            Assert.That(CommandHost.FitsExpandedLists(shipped with { Parameters = new Dictionary<string, string> { ["candidates"] = "bm25+judged", ["feedback"] = "rm3 10 10 0.7" }, Sets = null }, feedback: true), Is.True, "trained on RM3 lists");
         }
     }
 

@@ -20,6 +20,7 @@ internal static class EvaluateCommand
         var threads = CommonOptions.Threads("Query threads (retrieval and features); the metrics do not depend on it.");
         var maxQueryTerms = CommonOptions.MaxQueryTerms();
         var semantic = new SemanticOptions();
+        var feedback = new FeedbackOptions();
 
         var command = new Command("evaluate", "Rank every judged demand's candidates by BM25 and by the reranker, and print MRR@10, nDCG@10, Recall@10, Recall@100 (judged-only: MRR, nDCG, P@1).");
         ranking.AddTo(command);
@@ -29,15 +30,21 @@ internal static class EvaluateCommand
         command.Add(threads);
         command.Add(maxQueryTerms);
         semantic.AddTo(command);
+        feedback.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
-            var data = ranking.Read(parse, host, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) });
+            var data = ranking.Read(parse, host, feedback.Apply(parse, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) }));
             data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host));
             var ranker = host.LoadModel(parse.GetValue(model)!);
-            if (data.Semantic && ranker is not null && !CommandHost.FitsFusedLists(ranker.Metadata))
+            if (data.Semantic && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
             {
                 host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("evaluated as asked (match would rank by the fused order)"));
+            }
+
+            if (data.Retrieval.Feedback && data.Candidates is null && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: true))
+            {
+                host.Err.WriteLine("warning: " + CommandHost.ModelWithoutFeedbackOnFeedbackLists("evaluated as asked (match would rank by the feedback order)"));
             }
 
             host.Log($"evaluating {(ranker is null ? "BM25" : "BM25 and the reranker")} on {data.Demands.Count} demands");

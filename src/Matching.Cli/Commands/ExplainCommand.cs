@@ -28,6 +28,8 @@ internal static class ExplainCommand
         limits.AddTo(command);
         var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         command.Add(maxAnalyzedChars);
+        var semantic = new SemanticOptions();
+        semantic.AddTo(command);
 
         command.SetAction(parse => host.Execute(() =>
         {
@@ -41,12 +43,24 @@ internal static class ExplainCommand
             var achievement = achievementList.FirstOrDefault(a => a.Id == parse.GetValue(achievementId))
                 ?? throw new InputFormatException(achievementsPath, 0, "id", "no achievement with this id", parse.GetValue(achievementId));
 
+            var ranker = host.LoadModel(parse.GetValue(model)!);
+            var bm25Strength = host.Bm25Strength(parse.GetValue(model)!);
+            if (semantic.On(parse) && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
+            {
+                // As `match` does: a model trained on BM25 lists misranks fused ones.
+                host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("ranking by the fused order instead, with the model's BM25 strength calibration"));
+                bm25Strength = ranker.Metadata.Bm25Strength;
+                ranker = null;
+            }
+
             using var engine = MatchingEngine.Create(achievementList, demandList, new EngineOptions
             {
                 Analyzer = CommonOptions.ParseAnalyzer(parse.GetValue(analyzer)!),
-                Ranker = host.LoadModel(parse.GetValue(model)!),
-                Bm25Strength = host.Bm25Strength(parse.GetValue(model)!),
+                Ranker = ranker,
+                Bm25Strength = bm25Strength,
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
+                Semantic = semantic.On(parse),
+                Encoder = semantic.Load(parse, host),
             });
             var x = engine.Explain(demand, achievement);
             var o = host.Out;
@@ -60,6 +74,10 @@ internal static class ExplainCommand
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"强度 strength     {strength:0.000} (calibrated probability of a useful match; strong from 0.5)"));
             }
             o.WriteLine($"命中词 terms      {(x.Explanation.MatchedTerms.Count == 0 ? "(none)" : string.Join("、", x.Explanation.MatchedTerms))}");
+            if (x.Explanation.Bridges is { Count: > 0 } bridges)
+            {
+                o.WriteLine($"语义关联 bridges  {string.Join("; ", bridges)}");
+            }
             foreach (var snippet in x.Explanation.Snippets)
             {
                 var text = new StringBuilder();

@@ -43,6 +43,7 @@ internal static class MatchCommand
         var maxQueryTerms = CommonOptions.MaxQueryTerms();
         var threads = CommonOptions.Threads("Threads for indexing and queries; outputs do not depend on it.");
         var semantic = new SemanticOptions();
+        var feedback = new FeedbackOptions();
 
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
@@ -59,6 +60,7 @@ internal static class MatchCommand
         var maxAnalyzedChars = CommonOptions.MaxAnalyzedChars();
         command.Add(maxAnalyzedChars);
         semantic.AddTo(command);
+        feedback.AddTo(command);
         var clock = new ClockOptions();
         clock.AddTo(command);
 
@@ -81,11 +83,25 @@ internal static class MatchCommand
                 throw new UsageException("--semantic on does not work with --cluster yet: silos rank by BM25 candidates only");
             }
 
+            if (parse.GetValue(feedback.Prf) == "on" && parse.GetValue(cluster.Cluster) is not null)
+            {
+                // Silos build their queries without feedback: their lists would differ.
+                throw new UsageException("--prf on does not work with --cluster yet: silos rank by queries without feedback");
+            }
+
             var ranker = host.LoadModel(parse.GetValue(model)!);
             var bm25Strength = host.Bm25Strength(parse.GetValue(model)!);
-            if (semantic.On(parse) && ranker is not null && !CommandHost.FitsFusedLists(ranker.Metadata))
+            if (semantic.On(parse) && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
             {
                 host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("ranking by the fused order instead, with the model's BM25 strength calibration"));
+                bm25Strength = ranker.Metadata.Bm25Strength;
+                ranker = null;
+            }
+
+            var retrieval = feedback.Apply(parse, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) });
+            if (retrieval.Feedback && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: true))
+            {
+                host.Err.WriteLine("warning: " + CommandHost.ModelWithoutFeedbackOnFeedbackLists("ranking by the feedback order instead, with the model's BM25 strength calibration"));
                 bm25Strength = ranker.Metadata.Bm25Strength;
                 ranker = null;
             }
@@ -97,7 +113,7 @@ internal static class MatchCommand
                 Ranker = ranker,
                 Bm25Strength = bm25Strength,
                 IndexThreads = parse.GetValue(threads),
-                Retrieval = new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) },
+                Retrieval = retrieval,
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 Semantic = semantic.On(parse),
                 Encoder = semantic.Load(parse, host),

@@ -63,6 +63,7 @@ internal static class TrainCommand
         };
         var dev = new Option<string?>("--dev") { Description = "Development sets (the --sets format) the final model is evaluated on, never trained on.", HelpName = "FILE" };
         var semantic = new SemanticOptions();
+        var feedback = new FeedbackOptions();
 
         var command = new Command("train", "Train the LambdaRank reranker on judged demand–achievement pairs; prints cross-validated metrics and features by gain.");
         ranking.AddTo(command);
@@ -72,6 +73,7 @@ internal static class TrainCommand
         }
 
         semantic.AddTo(command);
+        feedback.AddTo(command);
 
         command.Validators.Add(result =>
         {
@@ -147,18 +149,18 @@ internal static class TrainCommand
                     RequireNoLoss = parse.GetValue(requireNoLoss),
                     Blend = !parse.GetValue(noBlend),
                     Nested = parse.GetValue(nested),
-                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root)), semantic.On(parse), encoder) : null,
+                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root), feedback.Apply(parse, new())), semantic.On(parse), encoder) : null,
                 };
                 if (single)
                 {
-                    var data = ranking.Read(parse, host).WithSemantic(semantic.On(parse), encoder);
+                    var data = ranking.Read(parse, host, feedback.Apply(parse, new())).WithSemantic(semantic.On(parse), encoder);
                     report = plan.Search is null && !plan.RequireNoLoss && plan.Dev is null && plan.Blend
                         ? RankerWorkflow.Train(data, options, parse.GetValue(output)!, plan.Folds, host.Err, plan.Grouping)
                         : RankerWorkflow.Train([new TrainingSet("data", data)], options, parse.GetValue(output)!, plan, host.Err);
                 }
                 else
                 {
-                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root)), semantic.On(parse), encoder);
+                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root), feedback.Apply(parse, new())), semantic.On(parse), encoder);
                     report = RankerWorkflow.Train(training, options, parse.GetValue(output)!, plan, host.Err);
                 }
             }

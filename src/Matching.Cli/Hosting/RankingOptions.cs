@@ -60,8 +60,9 @@ internal sealed class RankingOptions
     public ReadOptions ReadOptions(ParseResult parse) =>
         Limits.ReadOptions(parse, parse.GetValue(Encoding), parse.GetValue(Sheet), parse.GetValue(OnBadRow)!);
 
-    /// <summary>Reads the sets a sets file names, with this command's read options and --depth as the default depth.</summary>
-    public IReadOnlyList<TrainingSet> ReadSets(ParseResult parse, CommandHost host, IReadOnlyList<TrainingSetSpec> specs)
+    /// <summary>Reads the sets a sets file names, with this command's read options and --depth as the default depth;
+    /// <paramref name="retrieval"/> (default: the engine's) builds their queries.</summary>
+    public IReadOnlyList<TrainingSet> ReadSets(ParseResult parse, CommandHost host, IReadOnlyList<TrainingSetSpec> specs, Matching.Retrieval.RetrievalOptions? retrieval = null)
     {
         var readOptions = ReadOptions(parse);
         var sets = new List<TrainingSet>();
@@ -79,6 +80,7 @@ internal sealed class RankingOptions
                 Depth = spec.Depth ?? parse.GetValue(Depth),
                 JudgedOnly = spec.JudgedOnly,
                 ExcludeSelfPrefix = spec.ExcludeSelf,
+                Retrieval = retrieval ?? new(),
             }, spec.Weight));
         }
 

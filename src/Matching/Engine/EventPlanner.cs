@@ -83,7 +83,7 @@ public static class EventPlanner
             var withSnippets = i < shown.Cards;
             cards[i] = new DemandCard(demand, [.. matches[i].Candidates.Select((c, r) => new Recommendation(
                 achievements[c.Id], c.Rank, c.Score, batch.Strengths[(demand.Id, c.Id)],
-                explanations.Explain(achievements[c.Id], c.MatchedTerms, rows, ids.Count, ids.IndexOf(c.Id), top: 5, withSnippets && r < shown.Recommendations)))]);
+                explanations.Explain(demand, achievements[c.Id], c.MatchedTerms, rows, ids.Count, ids.IndexOf(c.Id), top: 5, withSnippets && r < shown.Recommendations)))]);
         });
 
         return cards;

@@ -22,11 +22,17 @@ public sealed record PairExplanation(Demand Demand, Achievement Achievement, int
 internal sealed class PairExplanations(MatchingEngine engine) : IDisposable
 {
     private readonly SnippetHighlighter _highlighter = new(engine.Analyzer);
+    // A card explains ten or more achievements for one demand, and an achievement is recommended to many demands:
+    // each record's side of a bridge is analysed once per run (keyed by text: at most one entry a record).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BridgeSide> _demandSides = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BridgeSide> _achievementSides = new(StringComparer.Ordinal);
+    private readonly Lazy<Text.WordVectors?> _vectors = new(() => engine.BridgeVectors, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The explanation of row <paramref name="index"/> of a list's feature rows (<paramref name="rows"/> null:
     /// no contributions, as without a ranker).</summary>
-    /// <remarks>Without <paramref name="withSnippets"/> the explanation has no highlighted passages.</remarks>
-    public Explanation Explain(Achievement achievement, IReadOnlyList<string> terms, float[]? rows, int count, int index, int top, bool withSnippets = true)
+    /// <remarks>Without <paramref name="withSnippets"/> the explanation has no highlighted passages. With the route by
+    /// meaning on and word vectors, it shows the pair's bridges (<see cref="TermBridge"/>).</remarks>
+    public Explanation Explain(Demand demand, Achievement achievement, IReadOnlyList<string> terms, float[]? rows, int count, int index, int top, bool withSnippets = true)
     {
         List<Snippet> snippets = withSnippets
             ? [.. _highlighter.Highlight("title", achievement.Title, terms, 1), .. _highlighter.Highlight("abstract", achievement.Abstract, terms, 2)]
@@ -34,7 +40,13 @@ internal sealed class PairExplanations(MatchingEngine engine) : IDisposable
         IReadOnlyList<FeatureContribution> contributions = rows is not null && engine.Ranker is { } ranker
             ? PairExplainer.Explain(ranker, rows, count, index, top)
             : [];
-        return new Explanation(terms, snippets, contributions);
+        var bridges = _vectors.Value is { } vectors
+            ? TermBridges.Find(vectors,
+                _demandSides.GetOrAdd(SemanticRoute.TextOf(demand), text => BridgeSide.Of(engine.TellingTerms(demand), text)),
+                _achievementSides.GetOrAdd(SemanticRoute.TextOf(achievement), text => BridgeSide.Of(engine.TellingTerms(achievement), text)),
+                terms)
+            : [];
+        return new Explanation(terms, snippets, contributions) { Bridges = bridges.Count > 0 ? bridges : null };
     }
 
     /// <summary>Explains achievements for one demand, recommended or not.</summary>
@@ -77,7 +89,7 @@ internal sealed class PairExplanations(MatchingEngine engine) : IDisposable
         int? rank = index < list.Retrieved.Count ? Array.IndexOf(list.Order, index) + 1 : null;
         var bm25 = list.Rows[index * PairFeatures.Count];
         double score = engine.Ranker is null ? (index < list.Retrieved.Count ? list.Retrieved[index].Score : bm25) : list.Scores[index];
-        var explanation = Explain(achievement, terms, engine.Ranker is null ? null : list.Rows, list.Ids.Count, index, top: 8);
+        var explanation = Explain(demand, achievement, terms, engine.Ranker is null ? null : list.Rows, list.Ids.Count, index, top: 8);
         return new PairExplanation(demand, achievement, rank, score, bm25, explanation)
         {
             Strength = engine.Probability(list.Rows.AsSpan(index * PairFeatures.Count, PairFeatures.Count), score),

@@ -522,6 +522,12 @@ public static class RankerWorkflow
             parameters["exclude_self"] = prefix;
         }
 
+        if (data.Candidates is null && data.Retrieval.Feedback)
+        {
+            parameters["feedback"] = FormattableString.Invariant(
+                $"rm3 docs={data.Retrieval.FeedbackDocs} terms={data.Retrieval.FeedbackTerms} weight={data.Retrieval.OriginalQueryWeight}");
+        }
+
         return parameters;
     }
 

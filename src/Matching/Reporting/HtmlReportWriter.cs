@@ -426,6 +426,13 @@ internal static class HtmlReportWriter
             html.Append("</p>\n");
         }
 
+        if (explanation.Bridges is { Count: > 0 } bridges)
+        {
+            html.Append("<p><span class=\"field\">语义关联 Bridges</span>");
+            Chips(html, [.. bridges.Select(b => b.ToString())]);
+            html.Append("</p>\n");
+        }
+
         foreach (var snippet in explanation.Snippets)
         {
             html.Append("<blockquote class=\"snippet\"><span class=\"field\">").Append(FieldLabel(snippet.Field)).Append("</span>");

@@ -205,7 +205,7 @@ internal static partial class WorkbookWriter
     {
         var table = Table(("需求编号", typeof(string)), ("需求名称", typeof(string)), ("需求单位", typeof(string)), ("排名", typeof(int)),
             ("成果编号", typeof(string)), ("成果名称", typeof(string)), ("完成单位", typeof(string)), ("得分", typeof(double)),
-            ("强度", typeof(double)), ("匹配词", typeof(string)), ("主要特征贡献", typeof(string)));
+            ("强度", typeof(double)), ("匹配词", typeof(string)), ("主要特征贡献", typeof(string)), ("语义关联", typeof(string)));
         foreach (var card in report.Demands)
         {
             var d = card.Demand;
@@ -214,7 +214,8 @@ internal static partial class WorkbookWriter
                 var contributions = string.Join("; ", rec.Explanation.Contributions.Take(MaxContributions)
                     .Select(c => $"{c.Label} {HtmlReportWriter.Signed(c.Contribution)}"));
                 Row(table, d.Id, d.Title, d.Organization, rec.Rank, rec.Achievement.Id, rec.Achievement.Title, rec.Achievement.Organization,
-                    rec.Score, rec.Strength, string.Join("; ", rec.Explanation.MatchedTerms), contributions);
+                    rec.Score, rec.Strength, string.Join("; ", rec.Explanation.MatchedTerms), contributions,
+                    string.Join("; ", rec.Explanation.Bridges ?? []));
             }
         }
 

@@ -160,6 +160,11 @@ internal sealed class RecordSearcher : IDisposable
             return [];
         }
 
+        if (_options.Feedback)
+        {
+            clauses = Clauses(Expanded(prepared, clauses, excludeId));
+        }
+
         // Ties at the cut are resolved by id inside the scorer, however many there are; one more when a record may be excluded.
         var hits = _scorer.Top(clauses, excludeId is null ? topN : topN + 1, _ids);
         var ranked = hits
@@ -198,6 +203,135 @@ internal sealed class RecordSearcher : IDisposable
         }
 
         return clauses;
+    }
+
+    /// <summary>A term held by more than this share of the records gives no feedback (the commonest words are what
+    /// feedback must not add). Anserini's 0.1 suits long English documents; on BQ's short questions the words that
+    /// bridge paraphrases (借款, 贷款) are common, and 0.3 gave recall@100 0.5507 against 0.5447 (0.02: 0.5165),
+    /// benchmarks/notes/rm3.md.</summary>
+    internal const double FeedbackMaxDocShare = 0.3;
+
+    /// <summary>The shortest feedback term (Anserini's too): a single character (钱, 还, 号) says little about a topic.
+    /// Measured against 1: BQ recall@100 0.5562 vs 0.5501, AFQMC 0.3428 vs 0.3375, CSL dev title MRR@10 0.9480 vs
+    /// 0.9472 (benchmarks/notes/rm3.md).</summary>
+    internal const int FeedbackMinLength = 2;
+
+    /// <summary>The query expanded by RM3: the relevance model of the first retrieval's best records, interpolated
+    /// with the query's own term distribution.</summary>
+    /// <remarks>
+    /// <para>RM1 estimates P(w | R) ∝ Σ_D P(w | D) · P(D | Q) over the top <see cref="RetrievalOptions.FeedbackDocs"/>
+    /// records: P(w | D) is the term's share of the record's (filtered) term occurrences over its text fields, and
+    /// P(D | Q) the record's BM25 score over the feedback records' total, as Anserini weighs them. The strongest
+    /// <see cref="RetrievalOptions.FeedbackTerms"/> terms are kept, the model scaled to sum 1 and mixed with the
+    /// query's weights (also scaled to sum 1): α·q(w) + (1 − α)·P(w | R). The query's terms keep their caps and
+    /// generic-word weights; a feedback term is weighed by its own generic weight too, and a single character, a bare
+    /// number, a curated generic word or a term in more than <see cref="FeedbackMaxDocShare"/> of the records is never
+    /// one.</para>
+    /// <para>Deterministic: the first retrieval breaks ties by id, and terms of equal weight are taken in ordinal
+    /// order.</para>
+    /// </remarks>
+    private List<PreparedTerm> Expanded(List<PreparedTerm> prepared, List<ScoredClause> clauses, string? excludeId)
+    {
+        var fbDocs = _options.FeedbackDocs;
+        var first = _scorer.Top(clauses, excludeId is null ? fbDocs : fbDocs + 1, _ids)
+            .Where(hit => _ids[hit.Doc] != excludeId)
+            .Take(fbDocs)
+            .ToList();
+        var totalScore = first.Sum(hit => (double)hit.Score);
+        if (first.Count == 0 || totalScore <= 0)
+        {
+            return prepared;
+        }
+
+        var docCount = Math.Max(1, _reader.NumDocs);
+        var maxDf = FeedbackMaxDocShare * docCount;
+        var model = new Dictionary<string, double>(StringComparer.Ordinal);
+        var usable = new Dictionary<string, bool>(StringComparer.Ordinal);
+        TermsEnum?[,]? enums = null;
+        foreach (var hit in first)
+        {
+            var counts = FeedbackCounts(hit.Doc, usable, maxDf, ref enums);
+            var length = counts.Values.Sum();
+            if (length == 0)
+            {
+                continue;
+            }
+
+            var docWeight = hit.Score / totalScore;
+            foreach (var (term, tf) in counts)
+            {
+                model[term] = model.GetValueOrDefault(term) + ((double)tf / length * docWeight);
+            }
+        }
+
+        var kept = model
+            .OrderByDescending(kv => kv.Value)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(_options.FeedbackTerms)
+            .ToList();
+        var modelTotal = kept.Sum(kv => kv.Value);
+        var queryTotal = prepared.Sum(p => (double)p.Weight);
+        if (modelTotal <= 0 || queryTotal <= 0)
+        {
+            return prepared;
+        }
+
+        var alpha = (double)_options.OriginalQueryWeight;
+        var fromModel = kept.ToDictionary(kv => kv.Key, kv => (1 - alpha) * kv.Value / modelTotal, StringComparer.Ordinal);
+        var expanded = new List<PreparedTerm>(prepared.Count + kept.Count);
+        foreach (var p in prepared)
+        {
+            var weight = (alpha * p.Weight / queryTotal) + (fromModel.Remove(p.Term, out var added) ? added * TermWeight(p.Term) : 0);
+            expanded.Add(p with { Weight = (float)weight });
+        }
+
+        foreach (var (term, _) in kept)
+        {
+            if (fromModel.TryGetValue(term, out var weight))
+            {
+                var (fields, df) = Lookup(term, ref enums);
+                expanded.Add(new PreparedTerm(term, (float)(weight * TermWeight(term, df)), fields, 0f, Shown: false));
+            }
+        }
+
+        return [.. expanded.Where(p => p.Weight > 0)];
+    }
+
+    /// <summary>A feedback record's usable terms and their occurrences over its text fields (from its term vectors).</summary>
+    private Dictionary<string, long> FeedbackCounts(int doc, Dictionary<string, bool> usable, double maxDf, ref TermsEnum?[,]? enums)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (_reader.GetTermVectors(doc) is not { } vectors)
+        {
+            return counts;
+        }
+
+        foreach (var field in IndexSchema.TextFields)
+        {
+            if (vectors.GetTerms(field) is not { } terms)
+            {
+                continue;
+            }
+
+            var termsEnum = terms.GetEnumerator();
+            while (termsEnum.MoveNext())
+            {
+                var term = termsEnum.Term.Utf8ToString();
+                if (!usable.TryGetValue(term, out var ok))
+                {
+                    ok = term.Length >= FeedbackMinLength && !GenericWords.IsBareNumber(term) && !GenericWords.IsCurated(term)
+                        && Lookup(term, ref enums).DocFreq <= maxDf;
+                    usable[term] = ok;
+                }
+
+                if (ok)
+                {
+                    counts[term] = counts.GetValueOrDefault(term) + termsEnum.TotalTermFreq;
+                }
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>The same top hits through Lucene's own <see cref="BooleanQuery"/> of <see cref="TermQuery"/> clauses:
@@ -307,6 +441,10 @@ internal sealed class RecordSearcher : IDisposable
     /// <summary>Analysed query terms with their weights, highest weight × idf first, capped.</summary>
     internal List<(string Term, float Weight)> WeightedTerms(QueryText query) =>
         [.. PreparedTerms(query).Select(p => (p.Term, p.Weight))];
+
+    /// <summary>The query's terms that may show as matched terms (not generic in this corpus), most telling first
+    /// (weight × idf).</summary>
+    internal List<string> ShownTerms(QueryText query) => [.. PreparedTerms(query).Where(p => p.Shown).Select(p => p.Term)];
 
     /// <summary>The terms a matched-terms list may show, with their analysis weight (1 a word, less a sub-word):
     /// those whose generic weight is at least <see cref="GenericWords.ShownWeight"/>.</summary>
