@@ -7,7 +7,7 @@ namespace Matching.Benchmarks;
 /// <summary>The pair-feature profiles of an on-disk index: how long the feature space takes to open (from the profile
 /// store, or built from the records as an index without a store is), and what the features of N demands' top-100 lists
 /// cost then (profiles read on demand from the store, or looked up in memory), with a checksum of every feature bit.</summary>
-/// <remarks><c>dotnet run -c Release --project benchmarks/Matching.Benchmarks -- scale-store INDEX_DIR store|memory [N]</c></remarks>
+/// <remarks><c>dotnet run -c Release --project benchmarks/Matching.Benchmarks -- scale-store INDEX_DIR store|memory [N]</c>; <c>… INDEX_DIR reads [N]</c> (cost of one stored read as a batch pays it); <c>… INDEX_DIR decode [N]</c> (by phase).</remarks>
 internal static class ScaleStore
 {
     public static int Run(string[] args)
@@ -16,6 +16,11 @@ internal static class ScaleStore
         if (mode == "decode")
         {
             return Decode(args[0], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+        }
+
+        if (mode == "reads")
+        {
+            return Reads(args[0], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50_000);
         }
 
         var count = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
@@ -48,6 +53,45 @@ internal static class ScaleStore
 
         Console.WriteLine($"{mode}: features of {demands.Count:N0} demands' lists ({rows:N0} rows) in {features.TotalSeconds:F2} s " +
             $"({features.TotalMilliseconds * 1000 / Math.Max(1, rows):F2} µs a row, one thread); checksum {checksum:x16}");
+        return 0;
+    }
+
+    /// <summary>What a batch pays per stored profile it reads: <see cref="FeatureSpace.Achievement"/> of N different
+    /// achievements (none in the cache), each dropped after (as a batch drops a candidate's once its list is scored),
+    /// with a checksum of their prepared sums and their terms (the same for any implementation of the read).</summary>
+    private static int Reads(string index, int count)
+    {
+        using var engine = MatchingEngine.Open(new EngineOptions { IndexPath = index });
+        var space = engine.Features;
+        var ids = engine.Achievements().Select(a => a.Id).Take(count).ToList();
+        // The cache holds the first 32,768 ordinals read: read them in two passes, so the second pass misses too.
+        var gcBefore = GC.CollectionCount(0);
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = new CpuClock();
+        ulong checksum = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = pass; i < ids.Count; i += 2)
+            {
+                var profile = space.Achievement(ids[i]);
+                checksum = (checksum * 1_000_003UL) ^ (uint)BitConverter.SingleToInt32Bits(profile.IdfSum);
+                foreach (var t in profile.Profile.Terms)
+                {
+                    checksum = (checksum * 31UL) + (uint)t;
+                }
+
+                foreach (var w in profile.Profile.WordPairs)
+                {
+                    checksum = (checksum * 31UL) + (uint)w;
+                }
+            }
+        }
+
+        var time = cpu.Elapsed;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        Console.WriteLine($"reads: {ids.Count:N0} stored achievements in {time.TotalSeconds:F2} s CPU ({time.TotalMilliseconds * 1000 / ids.Count:F2} µs a read), " +
+            $"{bytes / (double)ids.Count / 1024:F1} KiB allocated a read, {GC.CollectionCount(0) - gcBefore} GCs pausing {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds * 1000 / ids.Count:F2} µs a read; checksum {checksum:x16}");
         return 0;
     }
 

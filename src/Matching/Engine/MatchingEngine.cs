@@ -32,7 +32,8 @@ public sealed partial class MatchingEngine : IDisposable
     private volatile Snapshot _snapshot;
     private bool _disposed;
 
-    private MatchingEngine(LuceneDirectory achievementDirectory, LuceneDirectory demandDirectory, EngineOptions options)
+    private MatchingEngine(LuceneDirectory achievementDirectory, LuceneDirectory demandDirectory, EngineOptions options,
+        (ProfileCollector Achievements, ProfileCollector Demands)? profiles = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SemanticDepth, 1, nameof(options.SemanticDepth));
@@ -44,7 +45,7 @@ public sealed partial class MatchingEngine : IDisposable
         _strength = _ranker is null ? options.Bm25Strength : _ranker.Metadata.Strength;
         _rerankDepth = options.RerankDepth;
         Analyzer = options.Analyzer;
-        _snapshot = OpenSnapshot(verifyChecksums: true, prior: null);
+        _snapshot = OpenSnapshot(verifyChecksums: true, prior: null, profiles);
         if (options.Semantic)
         {
             try
@@ -141,9 +142,19 @@ public sealed partial class MatchingEngine : IDisposable
 
         var achievementDirectory = new RAMDirectory();
         var demandDirectory = new RAMDirectory();
-        IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer, achievements.Select(options.Indexed), threads: options.IndexThreads);
-        IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer, demands.Select(options.Indexed), threads: options.IndexThreads);
-        return new MatchingEngine(achievementDirectory, demandDirectory, options);
+        // With a ranker or a calibration every query needs the feature space: each record is profiled as it is indexed
+        // (one segmentation for both) and the first space is built from those profiles. Without, the space may never be
+        // built (it is only for explanations), so nothing is profiled ahead.
+        var collect = options.Ranker is not null || options.Bm25Strength is not null;
+        // Each record's analysis as a query too, while its segmentation is at hand: a batch asks every record.
+        var queries = (new QueryAnalyses(), options.Analyzer, options.Retrieval);
+        var achievementProfiles = collect ? new ProfileCollector(RecordKind.Achievements, queries) : null;
+        var demandProfiles = collect ? new ProfileCollector(RecordKind.Demands, queries) : null;
+        IndexBuilder.Update(achievementDirectory, RecordKind.Achievements, options.Analyzer, achievements.Select(options.Indexed), threads: options.IndexThreads,
+            sidecar: achievementProfiles is null ? null : _ => achievementProfiles);
+        IndexBuilder.Update(demandDirectory, RecordKind.Demands, options.Analyzer, demands.Select(options.Indexed), threads: options.IndexThreads,
+            sidecar: demandProfiles is null ? null : _ => demandProfiles);
+        return new MatchingEngine(achievementDirectory, demandDirectory, options, collect ? (achievementProfiles!, demandProfiles!) : null);
     }
 
     /// <summary>Opens existing on-disk indexes.</summary>
@@ -343,6 +354,9 @@ public sealed partial class MatchingEngine : IDisposable
         return space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), achievementIds);
     }
 
+    /// <summary>Query analyses made while the records were indexed and not yet taken by a query (tests).</summary>
+    internal int PendingQueryAnalyses => Read(s => s.Demands.QueryAnalyses?.Count ?? 0);
+
     /// <summary>Profiles of every indexed record, built on first use (also without a ranker, for explanations).</summary>
     internal FeatureSpace Features => Read(s => s.Features.Value);
 
@@ -418,7 +432,11 @@ public sealed partial class MatchingEngine : IDisposable
         }
     }
 
-    private Snapshot OpenSnapshot(bool verifyChecksums, Snapshot? prior)
+    /// <summary>Opens both searchers on the indexes' latest commits.</summary>
+    /// <param name="verifyChecksums">Check every file of an on-disk index first.</param>
+    /// <param name="prior">The snapshot this one replaces, whose route by meaning it reuses; null at the start.</param>
+    /// <param name="collected">Profiles made while the indexes were built (in memory), for this snapshot's feature space.</param>
+    private Snapshot OpenSnapshot(bool verifyChecksums, Snapshot? prior, (ProfileCollector Achievements, ProfileCollector Demands)? collected = null)
     {
         var achievements = new RecordSearcher(_achievementDirectory, RecordKind.Achievements, _options.Analyzer, _options.Retrieval, verifyChecksums);
         try
@@ -427,6 +445,9 @@ public sealed partial class MatchingEngine : IDisposable
             // Generic words are those common to both sides: each side's query terms are weighed against both indexes.
             achievements.Counterpart = demands;
             demands.Counterpart = achievements;
+            // Each side is asked the other side's records (and may be asked its own: the analyses do not depend on the side).
+            achievements.QueryAnalyses = collected?.Demands.Queries;
+            demands.QueryAnalyses = collected?.Achievements.Queries;
             // The previous route's vectors are reused for unchanged records (its snapshot stays alive while it may be read).
             var priorRoute = prior?.Semantic is { IsValueCreated: true } created ? created.Value : null;
             Lazy<SemanticRoute>? semantic = _options.Semantic
@@ -448,7 +469,7 @@ public sealed partial class MatchingEngine : IDisposable
                 }
             }
 
-            return new Snapshot(achievements, demands, semantic, profiles);
+            return new Snapshot(achievements, demands, semantic, profiles, collected);
         }
         catch
         {
@@ -528,7 +549,8 @@ public sealed partial class MatchingEngine : IDisposable
     {
         private int _references = 1;
 
-        public Snapshot(RecordSearcher achievements, RecordSearcher demands, Lazy<SemanticRoute>? semantic, string? profiles)
+        public Snapshot(RecordSearcher achievements, RecordSearcher demands, Lazy<SemanticRoute>? semantic, string? profiles,
+            (ProfileCollector Achievements, ProfileCollector Demands)? collected = null)
         {
             Achievements = achievements;
             Demands = demands;
@@ -541,9 +563,12 @@ public sealed partial class MatchingEngine : IDisposable
                     var achievementStore = StoreOf(achievements, profiles);
                     try
                     {
+                        var achievementParts = Collected(collected?.Achievements, achievements);
+                        var demandParts = Collected(collected?.Demands, demands);
                         return FeatureSpace.Build(
                             achievements.AllSources().Select(IndexedRecord.ToAchievement), achievementStore,
-                            demands.AllSources().Select(IndexedRecord.ToDemand), StoreOf(demands, profiles));
+                            demands.AllSources().Select(IndexedRecord.ToDemand), StoreOf(demands, profiles),
+                            achievementParts: achievementParts, demandParts: demandParts);
                     }
                     catch
                     {
@@ -553,6 +578,10 @@ public sealed partial class MatchingEngine : IDisposable
                 },
                 LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>The profiles collected while the searcher's index was built, when they are every record it holds.</summary>
+        private static List<(string Id, ProfileParts Parts)>? Collected(ProfileCollector? collector, RecordSearcher searcher) =>
+            collector?.Take() is { } parts && parts.Count == searcher.Count ? parts : null;
 
         /// <summary>Refuses an index whose commit names a profile store that is missing.</summary>
         public static void CheckStore(RecordSearcher searcher, string folder)

@@ -14,8 +14,9 @@ internal sealed class FeatureSpace : IDisposable
 
     private readonly ProfileBuilder _builder;
 
-    private FeatureSpace(Side achievements, Side demands, PairFeatureExtractor extractor, ProfileBuilder builder)
+    private FeatureSpace(Side achievements, Side demands, PairFeatureExtractor extractor, ProfileBuilder builder, bool profiledWhileIndexing = false)
     {
+        ProfiledWhileIndexing = profiledWhileIndexing;
         _achievements = achievements;
         _demands = demands;
         Extractor = extractor;
@@ -29,6 +30,9 @@ internal sealed class FeatureSpace : IDisposable
     public PreparedProfile PrepareAchievement(Achievement achievement) => Extractor.PrepareAchievement(_builder.Build(achievement));
 
     public PairFeatureExtractor Extractor { get; }
+
+    /// <summary>Whether a side was built from profiles made while its records were indexed (<see cref="ProfileCollector"/>).</summary>
+    public bool ProfiledWhileIndexing { get; }
 
     /// <summary>Whether any side is read from a profile store.</summary>
     public bool IsStored => _achievements is StoredSide || _demands is StoredSide;
@@ -46,8 +50,11 @@ internal sealed class FeatureSpace : IDisposable
     /// <param name="demands">The demands, in ordinal id order; not read when <paramref name="demandStore"/> is given.</param>
     /// <param name="demandStore">The demands' store, owned by the space; or null.</param>
     /// <param name="cacheSize">Prepared profiles a stored side keeps.</param>
+    /// <param name="achievementParts">The achievements' profiles but for term ids, in ordinal id order, made while they
+    /// were indexed (<see cref="ProfileCollector"/>); when given, <paramref name="achievements"/> is not read.</param>
+    /// <param name="demandParts">The demands' likewise.</param>
     public static FeatureSpace Build(IEnumerable<Achievement> achievements, ProfileStore? achievementStore, IEnumerable<Demand> demands, ProfileStore? demandStore,
-        int cacheSize = DefaultCacheSize)
+        int cacheSize = DefaultCacheSize, List<(string Id, ProfileParts Parts)>? achievementParts = null, List<(string Id, ProfileParts Parts)>? demandParts = null)
     {
         try
         {
@@ -57,7 +64,7 @@ internal sealed class FeatureSpace : IDisposable
             CorpusStatistics achievementStats, demandStats;
             if (achievementStore is null)
             {
-                achievementProfiles = builder.BuildAll(achievements, a => a.Id, builder.Analyze);
+                achievementProfiles = achievementParts is null ? builder.BuildAll(achievements, a => a.Id, builder.Analyze) : Assign(builder, achievementParts);
                 achievementStats = new CorpusStatistics(achievementProfiles.Select(p => p.Profile));
             }
             else
@@ -67,7 +74,7 @@ internal sealed class FeatureSpace : IDisposable
 
             if (demandStore is null)
             {
-                demandProfiles = builder.BuildAll(demands, d => d.Id, builder.Analyze);
+                demandProfiles = demandParts is null ? builder.BuildAll(demands, d => d.Id, builder.Analyze) : Assign(builder, demandParts);
                 demandStats = new CorpusStatistics(demandProfiles.Select(p => p.Profile));
             }
             else
@@ -83,7 +90,7 @@ internal sealed class FeatureSpace : IDisposable
             Side d = demandStore is null
                 ? new MemorySide(demandProfiles!, extractor.PrepareDemand, "demand")
                 : new StoredSide(demandStore, demandRemap!, extractor.PrepareDemand, cacheSize, "demand");
-            return new FeatureSpace(a, d, extractor, builder);
+            return new FeatureSpace(a, d, extractor, builder, achievementParts is not null || demandParts is not null);
         }
         catch
         {
@@ -91,6 +98,19 @@ internal sealed class FeatureSpace : IDisposable
             demandStore?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Term ids for profiles made ahead, in their order (as <see cref="ProfileBuilder.BuildAll"/> hands them out).</summary>
+    private static List<(string Id, RecordProfile Profile)> Assign(ProfileBuilder builder, List<(string Id, ProfileParts Parts)> parts)
+    {
+        var profiles = new List<(string Id, RecordProfile Profile)>(parts.Count);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            profiles.Add((parts[i].Id, builder.Assign(parts[i].Parts)));
+            parts[i] = default;
+        }
+
+        return profiles;
     }
 
     /// <summary>One pass over a store's term lists: gives each store term its id in <paramref name="terms"/> (in the
@@ -251,13 +271,16 @@ internal sealed class FeatureSpace : IDisposable
                 return cached.Profile;
             }
 
-            var parts = _store.Read(ordinal, out var ids);
+            var buffers = ReadBuffers.ForThread;
+            var parts = _store.Read(ordinal, buffers, out var n);
+            var ids = buffers.Ids.AsSpan(0, n);
             for (var i = 0; i < ids.Length; i++)
             {
                 ids[i] = _remap[ids[i]];
             }
 
-            var profile = _prepare(ProfileBuilder.Resolve(parts, ids));
+            var profile = _prepare(ProfileBuilder.Resolve(parts, ids, buffers.TermCounts.AsSpan(0, n), buffers.WordCounts.AsSpan(0, n),
+                buffers.Flags.AsSpan(0, n), buffers.PairFirst.AsSpan(0, buffers.Pairs), buffers.PairSecond.AsSpan(0, buffers.Pairs)));
             Volatile.Write(ref _cache[slot], new Cached(ordinal, profile));
             return profile;
         }

@@ -125,7 +125,7 @@ internal sealed class ProfileBuilder
     }
 
     /// <summary>Everything of a profile but term ids (thread-safe): the record's terms are local indices in the order
-    /// they first occur, so the profile can be stored and given ids later (<see cref="Resolve"/>).</summary>
+    /// they first occur, so the profile can be stored and given ids later (<see cref="Resolve(ProfileParts, int[])"/>).</summary>
     public static ProfileParts Parts(AnalyzedRecord record)
     {
         var local = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -270,17 +270,23 @@ internal sealed class ProfileBuilder
 
     /// <summary>The profile of <paramref name="parts"/> with term ids: <paramref name="ids"/>[i] is the id of its
     /// local term i. Sorted arrays and word-pair hashes depend on the ids; everything else is shared.</summary>
-    public static RecordProfile Resolve(ProfileParts parts, int[] ids)
+    public static RecordProfile Resolve(ProfileParts parts, int[] ids) =>
+        Resolve(parts, ids, parts.TermCounts, parts.WordCounts, parts.Flags, parts.PairFirst, parts.PairSecond);
+
+    /// <summary><see cref="Resolve(ProfileParts, int[])"/> with the per-term data and word pairs given apart (a stored
+    /// read decodes them into buffers it reuses: they are not part of the profile).</summary>
+    public static RecordProfile Resolve(ProfileParts parts, ReadOnlySpan<int> ids, ReadOnlySpan<int> termCounts, ReadOnlySpan<int> wordCounts,
+        ReadOnlySpan<byte> termFlags, ReadOnlySpan<int> pairFirst, ReadOnlySpan<int> pairSecond)
     {
         var n = ids.Length;
         var terms = new int[n];
         var tfs = new int[n];
-        SortWithCounts(ids, parts.TermCounts, null, terms, tfs);
+        SortWithCounts(ids, termCounts, default, terms, tfs);
         int wordCount = 0, titleCount = 0, keywordCount = 0, numberCount = 0, latinCount = 0;
         for (var i = 0; i < n; i++)
         {
-            var f = parts.Flags[i];
-            wordCount += parts.WordCounts[i] > 0 ? 1 : 0;
+            var f = termFlags[i];
+            wordCount += wordCounts[i] > 0 ? 1 : 0;
             titleCount += (f & ProfileParts.Title) != 0 ? 1 : 0;
             keywordCount += (f & ProfileParts.Keyword) != 0 ? 1 : 0;
             numberCount += (f & ProfileParts.Number) != 0 ? 1 : 0;
@@ -289,7 +295,7 @@ internal sealed class ProfileBuilder
 
         var words = new int[wordCount];
         var counts = new int[wordCount];
-        SortWithCounts(ids, parts.WordCounts, parts.WordCounts, words, counts);
+        SortWithCounts(ids, wordCounts, wordCounts, words, counts);
         var titleWords = new int[titleCount];
         var keywordWords = new int[keywordCount];
         var numbers = new int[numberCount];
@@ -297,7 +303,7 @@ internal sealed class ProfileBuilder
         int t = 0, k = 0, m = 0, l = 0;
         for (var i = 0; i < n; i++)
         {
-            var f = parts.Flags[i];
+            var f = termFlags[i];
             if ((f & ProfileParts.Title) != 0)
             {
                 titleWords[t++] = ids[i];
@@ -324,10 +330,10 @@ internal sealed class ProfileBuilder
         Array.Sort(numbers);
         Array.Sort(latin);
 
-        var pairs = new int[parts.PairFirst.Length];
+        var pairs = new int[pairFirst.Length];
         for (var i = 0; i < pairs.Length; i++)
         {
-            pairs[i] = WordPair(ids[parts.PairFirst[i]], ids[parts.PairSecond[i]]);
+            pairs[i] = WordPair(ids[pairFirst[i]], ids[pairSecond[i]]);
         }
 
         Array.Sort(pairs);
@@ -373,15 +379,16 @@ internal sealed class ProfileBuilder
         };
     }
 
-    /// <summary>The ids (and their counts) whose <paramref name="filter"/> count is positive (all when null), sorted by id:
+    /// <summary>The ids (and their counts) whose <paramref name="filter"/> count is positive (all when empty), sorted by id:
     /// packed as (id, count) in one long each, so one array is sorted instead of two in step. Ids are distinct.</summary>
-    private static void SortWithCounts(int[] ids, int[] counts, int[]? filter, int[] sortedIds, int[] sortedCounts)
+    private static void SortWithCounts(ReadOnlySpan<int> ids, ReadOnlySpan<int> counts, ReadOnlySpan<int> filter, int[] sortedIds, int[] sortedCounts)
     {
         var packed = sortedIds.Length <= 512 ? stackalloc long[sortedIds.Length] : new long[sortedIds.Length];
         var j = 0;
+        var all = filter.IsEmpty;
         for (var i = 0; i < ids.Length; i++)
         {
-            if (filter is null || filter[i] > 0)
+            if (all || filter[i] > 0)
             {
                 packed[j++] = ((long)ids[i] << 32) | (uint)counts[i];
             }

@@ -295,7 +295,12 @@ internal static class ProfileCodec
     }
 
     /// <summary>The body of a record whose term list holds <paramref name="terms"/> terms.</summary>
-    public static ProfileParts ReadBody(ReadOnlySpan<byte> data, int terms, int length)
+    public static ProfileParts ReadBody(ReadOnlySpan<byte> data, int terms, int length) => ReadBody(data, terms, length, null);
+
+    /// <summary>The body of a record; with <paramref name="into"/>, its per-term data and word pairs go into those
+    /// buffers (<see cref="ReadBuffers.TermCounts"/> …, the first <paramref name="terms"/> and
+    /// <see cref="ReadBuffers.Pairs"/> entries) and the parts' own arrays for them are empty.</summary>
+    public static ProfileParts ReadBody(ReadOnlySpan<byte> data, int terms, int length, ReadBuffers? into)
     {
         var reader = new ByteReader(data);
         var flags = reader.Byte();
@@ -320,9 +325,20 @@ internal static class ProfileCodec
             throw new FormatException("a profile's body and term list disagree");
         }
 
-        var termCounts = new int[terms];
-        var wordCounts = new int[terms];
-        var termFlags = new byte[terms];
+        int[] termCounts, wordCounts;
+        byte[] termFlags;
+        if (into is null)
+        {
+            termCounts = new int[terms];
+            wordCounts = new int[terms];
+            termFlags = new byte[terms];
+        }
+        else
+        {
+            into.Reserve(terms);
+            (termCounts, wordCounts, termFlags) = (into.TermCounts, into.WordCounts, into.Flags);
+        }
+
         for (var i = 0; i < terms; i++)
         {
             var f = reader.Byte();
@@ -332,9 +348,20 @@ internal static class ProfileCodec
             wordCounts[i] = (f & NotWord) != 0 ? 0 : (f & WordAsTerm) != 0 ? tf : reader.Int();
         }
 
-        var pairFirst = new int[reader.Count()];
-        var pairSecond = new int[pairFirst.Length];
-        for (var i = 0; i < pairFirst.Length; i++)
+        var pairCount = reader.Count();
+        int[] pairFirst, pairSecond;
+        if (into is null)
+        {
+            pairFirst = new int[pairCount];
+            pairSecond = new int[pairCount];
+        }
+        else
+        {
+            into.ReservePairs(pairCount);
+            (pairFirst, pairSecond) = (into.PairFirst, into.PairSecond);
+        }
+
+        for (var i = 0; i < pairCount; i++)
         {
             pairFirst[i] = reader.Int();
             pairSecond[i] = reader.Int();
@@ -359,13 +386,14 @@ internal static class ProfileCodec
             throw new FormatException("trailing bytes after a profile record");
         }
 
+        var pooled = into is not null;
         return new ProfileParts
         {
-            TermCounts = termCounts,
-            WordCounts = wordCounts,
-            Flags = termFlags,
-            PairFirst = pairFirst,
-            PairSecond = pairSecond,
+            TermCounts = pooled ? [] : termCounts,
+            WordCounts = pooled ? [] : wordCounts,
+            Flags = pooled ? [] : termFlags,
+            PairFirst = pooled ? [] : pairFirst,
+            PairSecond = pooled ? [] : pairSecond,
             Negated = (flags & 1) != 0,
             Length = length,
             Keywords = keywords,
@@ -386,5 +414,78 @@ internal static class ProfileCodec
             TitleBigrams = titleBigrams,
             Specs = specs,
         };
+    }
+}
+
+/// <summary>Buffers one thread reuses for its stored reads: the raw bytes, the term list and the parts of a body that the
+/// profile does not keep (per-term counts and flags, word pairs as local indices). A read used to allocate them all.</summary>
+internal sealed class ReadBuffers
+{
+    [ThreadStatic]
+    private static ReadBuffers? t_buffers;
+
+    /// <summary>This thread's buffers.</summary>
+    public static ReadBuffers ForThread => t_buffers ??= new ReadBuffers();
+
+    public byte[] List { get; private set; } = new byte[1024];
+
+    public byte[] Body { get; private set; } = new byte[8192];
+
+    /// <summary>The term list's ids (store ids when read, then whatever the reader maps them to).</summary>
+    public int[] Ids = new int[256];
+
+    public int[] TermCounts { get; private set; } = new int[256];
+
+    public int[] WordCounts { get; private set; } = new int[256];
+
+    public byte[] Flags { get; private set; } = new byte[256];
+
+    public int[] PairFirst { get; private set; } = new int[256];
+
+    public int[] PairSecond { get; private set; } = new int[256];
+
+    /// <summary>Word pairs of the last body read.</summary>
+    public int Pairs { get; private set; }
+
+    public Span<byte> ListBytes(int size)
+    {
+        if (List.Length < size)
+        {
+            List = new byte[Math.Max(size, List.Length * 2)];
+        }
+
+        return List.AsSpan(0, size);
+    }
+
+    public Span<byte> BodyBytes(int size)
+    {
+        if (Body.Length < size)
+        {
+            Body = new byte[Math.Max(size, Body.Length * 2)];
+        }
+
+        return Body.AsSpan(0, size);
+    }
+
+    public void Reserve(int terms)
+    {
+        if (TermCounts.Length < terms)
+        {
+            var size = Math.Max(terms, TermCounts.Length * 2);
+            TermCounts = new int[size];
+            WordCounts = new int[size];
+            Flags = new byte[size];
+        }
+    }
+
+    public void ReservePairs(int pairs)
+    {
+        Pairs = pairs;
+        if (PairFirst.Length < pairs)
+        {
+            var size = Math.Max(pairs, PairFirst.Length * 2);
+            PairFirst = new int[size];
+            PairSecond = new int[size];
+        }
     }
 }

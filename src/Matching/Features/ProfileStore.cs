@@ -311,6 +311,26 @@ internal sealed class ProfileStore : IDisposable
         }
     }
 
+    /// <summary>A record's profile parts read into this thread's <paramref name="buffers"/>: the store ids of its terms in
+    /// <see cref="ReadBuffers.Ids"/>[..<paramref name="count"/>], its per-term data and word pairs there too (the parts'
+    /// arrays for them are empty). Thread-safe; nothing but the parts and what the profile keeps is allocated.</summary>
+    public ProfileParts Read(int ordinal, ReadBuffers buffers, out int count)
+    {
+        try
+        {
+            var list = buffers.ListBytes(checked((int)(_lists[ordinal + 1] - _lists[ordinal])));
+            var body = buffers.BodyBytes(checked((int)(_bodies[ordinal + 1] - _bodies[ordinal])));
+            ReadExactly(_file, list, _lists[ordinal]);
+            ReadExactly(_file, body, _bodies[ordinal]);
+            var length = ProfileCodec.ReadList(list, ref buffers.Ids, out count);
+            return ProfileCodec.ReadBody(body, count, length, buffers);
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException)
+        {
+            throw Damaged(ordinal, e);
+        }
+    }
+
     private IndexMismatchException Damaged(int ordinal, Exception e) => new(
         $"{Path}: the profile of record {Ids[ordinal]} is damaged ({e.Message}); run `matching index --rebuild` to rewrite the index.", e);
 

@@ -24,7 +24,10 @@ internal sealed class TermDictionary
         _next = terms.Count - 1;
     }
 
-    public int Count => _ids.Count;
+    /// <summary>One more than the highest id handed out: every id is below it.</summary>
+    /// <remarks>Not <c>ConcurrentDictionary.Count</c>, which takes every lock of the table: it is read once per query
+    /// list, by all query threads at once.</remarks>
+    public int Count => Volatile.Read(ref _next) + 1;
 
     public int GetOrAdd(string term) => _ids.GetOrAdd(term, _ => Interlocked.Increment(ref _next));
 

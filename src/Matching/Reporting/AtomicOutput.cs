@@ -66,7 +66,8 @@ internal sealed class AtomicOutput : IDisposable
 
     public string Directory => _directory;
 
-    /// <summary>Writes one file (by bare file name, never a path: names cannot escape the folder).</summary>
+    /// <summary>Writes one file (by bare file name, never a path: names cannot escape the folder). Thread-safe: files
+    /// may be written concurrently (not <see cref="Commit"/>).</summary>
     public void Write(string fileName, Action<Stream> write)
     {
         if (fileName != Path.GetFileName(fileName) || fileName is "." or ".." || fileName.Length == 0)
@@ -76,7 +77,11 @@ internal sealed class AtomicOutput : IDisposable
 
         var final = Path.Combine(_directory, fileName);
         var temp = Path.Combine(_directory, $".{fileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        _files.Add((temp, final));
+        lock (_files)
+        {
+            _files.Add((temp, final));
+        }
+
         using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         write(stream);
         stream.Flush(flushToDisk: true);

@@ -19,12 +19,21 @@ internal sealed class RecordSearcher : IDisposable
     private readonly Dictionary<string, float> _fieldBoosts;
     private const int RecentTermsLimit = 8_192;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<(string Term, float Weight)>> _recentTerms = new(StringComparer.Ordinal);
+    private int _recentTermsCount;
     private readonly string?[] _ids;
     private readonly Dictionary<string, int> _docById;
 
     /// <summary>Terms whose states are kept at most (≈ 0.2 KB each); the cache is emptied when full.</summary>
     private const int TermStatesLimit = 262_144;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TermContext[] Fields, int DocFreq)> _termStates = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TermState> _termStates = new(StringComparer.Ordinal);
+
+    /// <summary>Entries added to <see cref="_termStates"/> since it was last emptied: <c>ConcurrentDictionary.Count</c>
+    /// takes every lock of the table, and two query threads asking it for every new term queued on each other.</summary>
+    private int _termStatesCount;
+
+    /// <summary>A query term's looked-up states per text field, its largest document frequency and its corpus weight
+    /// (<see cref="TermWeight"/>).</summary>
+    private sealed record TermState(TermContext[] Fields, int DocFreq, float Weight);
 
     /// <summary>Opens the latest commit of an index for searching.</summary>
     /// <remarks>With <paramref name="verifyChecksums"/> every file of an on-disk index is checked against its checksum
@@ -85,9 +94,6 @@ internal sealed class RecordSearcher : IDisposable
     /// <remarks>Set once, right after both searchers are opened and before the first query.</remarks>
     internal RecordSearcher? Counterpart { get; set; }
 
-    private const int TermWeightsLimit = 65_536;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float> _termWeights = new(StringComparer.Ordinal);
-
     /// <summary>How many records hold <paramref name="term"/> in some text field: the largest field df, so a record
     /// holding it in several fields counts once (deleted records count until merged away, as in BM25's idf).</summary>
     internal int DocFreq(string term)
@@ -105,30 +111,23 @@ internal sealed class RecordSearcher : IDisposable
     /// <summary>How much <paramref name="term"/> counts as evidence of a match in this corpus, in [0, 1]:
     /// <see cref="GenericWords.CorpusWeight"/> over this index and its counterpart (1 without a counterpart).</summary>
     /// <param name="term">An analysed term.</param>
-    /// <param name="ownDf">Its document frequency here, when already known.</param>
-    internal float TermWeight(string term, int? ownDf = null)
+    internal float TermWeight(string term)
+    {
+        TermsEnum?[,]? enums = null;
+        return Lookup(term, ref enums).Weight;
+    }
+
+    /// <summary>The corpus weight of a term whose document frequency here is <paramref name="own"/>.</summary>
+    private float CorpusWeight(string term, int own)
     {
         if (Counterpart is not { } other)
         {
             return 1f;
         }
 
-        if (_termWeights.TryGetValue(term, out var known))
-        {
-            return known;
-        }
-
-        var own = ownDf ?? DocFreq(term);
-        var weight = Kind == RecordKind.Achievements
+        return Kind == RecordKind.Achievements
             ? GenericWords.CorpusWeight(own, Count, other.DocFreq(term), other.Count)
             : GenericWords.CorpusWeight(other.DocFreq(term), other.Count, own, Count);
-        if (_termWeights.Count >= TermWeightsLimit)
-        {
-            _termWeights.Clear();
-        }
-
-        _termWeights[term] = weight;
-        return weight;
     }
 
     public int Count => _reader.NumDocs;
@@ -289,8 +288,8 @@ internal sealed class RecordSearcher : IDisposable
         {
             if (fromModel.TryGetValue(term, out var weight))
             {
-                var (fields, df) = Lookup(term, ref enums);
-                expanded.Add(new PreparedTerm(term, (float)(weight * TermWeight(term, df)), fields, 0f, Shown: false));
+                var (fields, _, corpusWeight) = Lookup(term, ref enums);
+                expanded.Add(new PreparedTerm(term, (float)(weight * corpusWeight), fields, 0f, Shown: false));
             }
         }
 
@@ -368,7 +367,17 @@ internal sealed class RecordSearcher : IDisposable
     /// that already sit in memory as sorted term ids.</param>
     public IReadOnlyList<Candidate> WithMatchedTerms(QueryText query, IReadOnlyList<Candidate> candidates, ITermLookup? lookup = null)
     {
-        var terms = _recentTerms.TryRemove(query.Key, out var remembered) ? remembered : Shown(PreparedTerms(query));
+        List<(string Term, float Weight)> terms;
+        if (_recentTerms.TryRemove(query.Key, out var remembered))
+        {
+            Interlocked.Decrement(ref _recentTermsCount);
+            terms = remembered;
+        }
+        else
+        {
+            terms = Shown(PreparedTerms(query));
+        }
+
         var ids = lookup is null ? null : terms.Select(t => lookup.Id(t.Term)).ToArray();
         return [.. candidates.Select(c => c with
         {
@@ -382,12 +391,20 @@ internal sealed class RecordSearcher : IDisposable
     /// it reaches its bound, so queries nobody looks up again cannot pile up).</summary>
     private void Remember(QueryText query, List<(string Term, float Weight)> terms)
     {
-        if (_recentTerms.Count >= RecentTermsLimit)
+        if (Volatile.Read(ref _recentTermsCount) >= RecentTermsLimit)
         {
+            Volatile.Write(ref _recentTermsCount, 0);
             _recentTerms.Clear();
         }
 
-        _recentTerms[query.Key] = terms;
+        if (_recentTerms.TryAdd(query.Key, terms))
+        {
+            Interlocked.Increment(ref _recentTermsCount);
+        }
+        else
+        {
+            _recentTerms[query.Key] = terms;
+        }
     }
 
     /// <summary>The stored record (as JSON) of an id, or null when the index does not hold it.</summary>
@@ -460,36 +477,51 @@ internal sealed class RecordSearcher : IDisposable
     /// weight × idf first, capped.</summary>
     private List<PreparedTerm> PreparedTerms(QueryText query)
     {
-        var weights = new Dictionary<string, float>(StringComparer.Ordinal);
-        var order = new Dictionary<string, int>(StringComparer.Ordinal);
-        AddTerms(query.Title, weights, order, chosen: true);
-        AddTerms(string.Join("；", query.Keywords), weights, order, chosen: true);
-        AddTerms(query.Body, weights, order, chosen: false);
-
+        IReadOnlyList<(string Term, float Weight)> analysed = QueryAnalyses?.Take(query) ?? (IReadOnlyList<(string Term, float Weight)>)Analyse(_analyzer, _options, query);
         var docCount = Math.Max(1, _reader.NumDocs);
         TermsEnum?[,]? enums = null;
-        return weights
-            .Select(kv =>
+        return analysed
+            .Select((kv, order) =>
             {
-                var (fields, df) = Lookup(kv.Key, ref enums);
-                var corpusWeight = kv.Value > 0 ? TermWeight(kv.Key, df) : 0f;
-                var weight = kv.Value * corpusWeight;
-                return (Term: kv.Key, Weight: weight, Fields: fields, Rank: weight * Idf(df, docCount), Analysis: kv.Value,
-                    Shown: corpusWeight >= GenericWords.ShownWeight && !GenericWords.IsCurated(kv.Key));
+                var (fields, df, termWeight) = Lookup(kv.Term, ref enums);
+                var corpusWeight = kv.Weight > 0 ? termWeight : 0f;
+                var weight = kv.Weight * corpusWeight;
+                return (Term: kv.Term, Weight: weight, Fields: fields, Rank: weight * Idf(df, docCount), Analysis: kv.Weight,
+                    Shown: corpusWeight >= GenericWords.ShownWeight && !GenericWords.IsCurated(kv.Term), Order: order);
             })
             .Where(x => x.Weight > 0)
             .OrderByDescending(x => x.Rank)
-            .ThenBy(x => order[x.Term])
+            .ThenBy(x => x.Order)
             .Take(_options.MaxQueryTerms)
             .Select(x => new PreparedTerm(x.Term, x.Weight, x.Fields, x.Analysis, x.Shown))
             .ToList();
+    }
+
+    /// <summary>Analyses made ahead for queries this searcher will be asked (the other side's records, analysed while
+    /// they were indexed); null: every query is analysed when it comes.</summary>
+    /// <remarks>Set once, before the first query.</remarks>
+    internal QueryAnalyses? QueryAnalyses { get; set; }
+
+    /// <summary>A query's analysed terms with their summed analysis weights, in the order they first occur (title,
+    /// keywords, body): what <see cref="PreparedTerms"/> weighs against an index.</summary>
+    internal static List<(string Term, float Weight)> Analyse(MatchingAnalyzer analyzer, RetrievalOptions options, QueryText query)
+    {
+        var terms = new List<(string Term, float Weight)>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        AddTerms(analyzer, options, query.Title, terms, index, chosen: true);
+        AddTerms(analyzer, options, string.Join("；", query.Keywords), terms, index, chosen: true);
+        AddTerms(analyzer, options, query.Body, terms, index, chosen: false);
+        return terms;
     }
 
     /// <summary>A term's looked-up states per text field and its largest document frequency, cached for the reader's
     /// life (the reader never changes; a state is only read by the scorer's seeks, so threads share it). Query terms
     /// repeat from query to query — a batch of 20,000 long queries looks up a few hundred thousand distinct terms
     /// millions of times — and each lookup is a terms-dictionary seek per field and segment.</summary>
-    private (TermContext[] Fields, int DocFreq) Lookup(string term, ref TermsEnum?[,]? enums)
+    /// <remarks>The term's corpus weight is kept with them: it needs the counterpart's document frequency, a seek
+    /// per field and segment there with a fresh terms enumerator each (it had a cache of its own, a quarter of this
+    /// one's size, which a batch of long queries emptied again and again).</remarks>
+    private TermState Lookup(string term, ref TermsEnum?[,]? enums)
     {
         if (_termStates.TryGetValue(term, out var known))
         {
@@ -528,26 +560,33 @@ internal sealed class RecordSearcher : IDisposable
             df = Math.Max(df, fields[f].DocFreq);
         }
 
-        if (_termStates.Count >= TermStatesLimit)
+        var state = new TermState(fields, df, CorpusWeight(term, df));
+        if (Volatile.Read(ref _termStatesCount) >= TermStatesLimit)
         {
+            Volatile.Write(ref _termStatesCount, 0);
             _termStates.Clear();
         }
 
-        _termStates[term] = (fields, df);
-        return (fields, df);
+        if (_termStates.TryAdd(term, state))
+        {
+            Interlocked.Increment(ref _termStatesCount);
+        }
+
+        return state;
     }
 
     /// <summary>Adds a text's terms: 1 a word, <see cref="RetrievalOptions.SubwordWeight"/> a sub-word, times
     /// <see cref="GenericWords.CuratedTitleWeight"/> (<paramref name="chosen"/>: title, keywords) or 0 (a description)
     /// for a curated generic word; bare numbers are left out.</summary>
-    private void AddTerms(string text, Dictionary<string, float> weights, Dictionary<string, int> order, bool chosen)
+    private static void AddTerms(MatchingAnalyzer analyzer, RetrievalOptions options, string text, List<(string Term, float Weight)> terms,
+        Dictionary<string, int> index, bool chosen)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return;
         }
 
-        using var stream = _analyzer.GetTokenStream(IndexSchema.Body, text);
+        using var stream = analyzer.GetTokenStream(IndexSchema.Body, text);
         var term = stream.AddAttribute<ICharTermAttribute>();
         var increment = stream.AddAttribute<IPositionIncrementAttribute>();
         stream.Reset();
@@ -560,14 +599,22 @@ internal sealed class RecordSearcher : IDisposable
             }
 
             // A quantity (1000次) is stacked on its number like a sub-word, but weighs as a word.
-            var weight = increment.PositionIncrement == 0 && !ChineseSegmenter.IsQuantity(value) ? _options.SubwordWeight : 1f;
+            var weight = increment.PositionIncrement == 0 && !ChineseSegmenter.IsQuantity(value) ? options.SubwordWeight : 1f;
             if (GenericWords.IsCurated(value))
             {
                 weight *= chosen ? GenericWords.CuratedTitleWeight : 0f;
             }
 
-            weights[value] = weights.GetValueOrDefault(value) + weight;
-            order.TryAdd(value, order.Count);
+            if (index.TryGetValue(value, out var i))
+            {
+                terms[i] = (terms[i].Term, terms[i].Weight + weight);
+            }
+            else
+            {
+                index.Add(value, terms.Count);
+                // 0 + weight, as the sum started from 0 (−0 stays +0).
+                terms.Add((value, 0f + weight));
+            }
         }
 
         stream.End();

@@ -49,6 +49,39 @@ public sealed class ProfileStoreTests
     }
 
     [Test]
+    public void InMemoryEngine_ProfilesWhileIndexing_GivesBitIdenticalFeatures()
+    {
+        // A ranker makes the engine profile each record as it indexes it, for its first feature space.
+        var options = new EngineOptions { Ranker = Matching.Ranking.RankerModel.LoadDefault() };
+        using var engine = MatchingEngine.Create(Achievements, Demands, options);
+        var space = engine.Features;
+        Assert.That(space.ProfiledWhileIndexing, Is.True);
+        Assert.That(space.IsStored, Is.False);
+        using var memory = InMemory(engine);
+        Assert.That(memory.ProfiledWhileIndexing, Is.False);
+        var demandIds = engine.Demands().Select(d => d.Id).ToList();
+        var achievementIds = engine.Achievements().Select(a => a.Id).ToList();
+        var expected = AllRows(memory, demandIds, achievementIds);
+        Assert.That(AllRows(space, demandIds, achievementIds).Select(BitConverter.SingleToInt32Bits), Is.EqualTo(expected.Select(BitConverter.SingleToInt32Bits)));
+
+        // After a write the next space is profiled from the records again, and is exact too.
+        engine.AddOrUpdateDemands([TestRecords.BatteryDemand with { Id = "NEW-电池", Title = "高镍三元正极材料量产" }]);
+        var updated = engine.Features;
+        Assert.That(updated.ProfiledWhileIndexing, Is.False);
+        using var rebuilt = InMemory(engine);
+        demandIds = engine.Demands().Select(d => d.Id).ToList();
+        Assert.That(AllRows(updated, demandIds, achievementIds).Select(BitConverter.SingleToInt32Bits),
+            Is.EqualTo(AllRows(rebuilt, demandIds, achievementIds).Select(BitConverter.SingleToInt32Bits)));
+    }
+
+    [Test]
+    public void InMemoryEngine_WithoutRankerOrCalibration_ProfilesNothingAhead()
+    {
+        using var engine = MatchingEngine.Create(Achievements, Demands, new EngineOptions());
+        Assert.That(engine.Features.ProfiledWhileIndexing, Is.False);
+    }
+
+    [Test]
     public void StoredProfiles_GiveBitIdenticalFeatures()
     {
         using var folder = new TempDirectory();
@@ -105,6 +138,37 @@ public sealed class ProfileStoreTests
         {
             Assert.That(Describe(disk.MatchAchievement(achievement, 10)), Is.EqualTo(Describe(memory.MatchAchievement(achievement, 10))), achievement.Id);
         }
+    }
+
+    [Test]
+    public void InMemoryEngine_QueriesAnalysedWhileIndexing_AnswerAsAnIndexOnDisk()
+    {
+        // With a ranker, every record's query terms are analysed as it is indexed and taken by its first query; an
+        // engine on disk analyses each query when asked. Same lists, scores, order and matched terms.
+        var ranker = Matching.Ranking.RankerModel.LoadDefault();
+        using var folder = new TempDirectory();
+        var diskOptions = new EngineOptions { IndexPath = folder.Path, Ranker = ranker };
+        MatchingEngine.UpdateIndex(Achievements, Demands, diskOptions);
+        using var disk = MatchingEngine.Open(diskOptions);
+        using var memory = MatchingEngine.Create(Achievements, Demands, new EngineOptions { Ranker = ranker });
+        Assert.That(memory.PendingQueryAnalyses, Is.EqualTo(Achievements.Count + Demands.Count));
+        Assert.That(disk.PendingQueryAnalyses, Is.Zero);
+
+        static string Describe(IReadOnlyList<Matching.Retrieval.Candidate> list) =>
+            string.Join("\n", list.Select(c => $"{c.Id} {c.Score:R} {string.Join("|", c.MatchedTerms)}"));
+        foreach (var demand in Demands)
+        {
+            Assert.That(Describe(memory.MatchDemand(demand, 20)), Is.EqualTo(Describe(disk.MatchDemand(demand, 20))), demand.Id);
+        }
+
+        foreach (var achievement in Achievements)
+        {
+            Assert.That(Describe(memory.MatchAchievement(achievement, 10)), Is.EqualTo(Describe(disk.MatchAchievement(achievement, 10))), achievement.Id);
+        }
+
+        Assert.That(memory.PendingQueryAnalyses, Is.Zero, "every query took its analysis");
+        // Asked again (analysed now): the same answer.
+        Assert.That(Describe(memory.MatchAchievement(Achievements[0], 10)), Is.EqualTo(Describe(disk.MatchAchievement(Achievements[0], 10))));
     }
 
     [Test]
@@ -210,6 +274,39 @@ public sealed class ProfileStoreTests
         MatchingEngine.UpdateIndex(Achievements, Demands, options);
         using var repaired = MatchingEngine.Open(options);
         Assert.That(repaired.Features.HasAchievement(Achievements[0].Id), Is.True);
+    }
+
+    [Test]
+    public void ReadIntoReusedBuffers_GivesTheProfileOfAFreshRead()
+    {
+        using var folder = new TempDirectory();
+        MatchingEngine.UpdateIndex(Achievements, Demands, new EngineOptions { IndexPath = folder.Path });
+        var file = Directory.GetFiles(Path.Combine(folder.Path, ProfileStore.Folder), "achievements.*.prof").Single();
+        using var store = ProfileStore.Open(Path.GetDirectoryName(file)!, RecordKind.Achievements, Path.GetFileName(file).Split('.')[1]);
+        // One set of buffers for every read, longest record first and then the shortest: what a longer record left in
+        // them must not leak into a shorter one.
+        var buffers = new ReadBuffers();
+        var order = Enumerable.Range(0, store.Count).OrderByDescending(i => store.ReadTerms(i).Length).ThenBy(i => i).ToList();
+        order = [.. order.Take(order.Count / 2).Zip(order.AsEnumerable().Reverse()).SelectMany(p => new[] { p.First, p.Second }).Distinct()];
+        Assert.That(order, Has.Count.EqualTo(store.Count));
+        foreach (var ordinal in order)
+        {
+            var expected = ProfileBuilder.Resolve(store.Read(ordinal, out var storeIds), storeIds);
+            var parts = store.Read(ordinal, buffers, out var n);
+            var actual = ProfileBuilder.Resolve(parts, buffers.Ids.AsSpan(0, n), buffers.TermCounts.AsSpan(0, n), buffers.WordCounts.AsSpan(0, n),
+                buffers.Flags.AsSpan(0, n), buffers.PairFirst.AsSpan(0, buffers.Pairs), buffers.PairSecond.AsSpan(0, buffers.Pairs));
+            Assert.That(actual.Terms, Is.EqualTo(expected.Terms), store.Ids[ordinal]);
+            Assert.That(actual.TermCounts, Is.EqualTo(expected.TermCounts));
+            Assert.That(actual.Words, Is.EqualTo(expected.Words));
+            Assert.That(actual.WordCounts, Is.EqualTo(expected.WordCounts));
+            Assert.That(actual.TitleWords, Is.EqualTo(expected.TitleWords));
+            Assert.That(actual.KeywordWords, Is.EqualTo(expected.KeywordWords));
+            Assert.That(actual.Numbers, Is.EqualTo(expected.Numbers));
+            Assert.That(actual.Latin, Is.EqualTo(expected.Latin));
+            Assert.That(actual.WordPairs, Is.EqualTo(expected.WordPairs));
+            Assert.That(actual.Text, Is.EqualTo(expected.Text));
+            Assert.That(parts.TermCounts, Is.Empty, "the per-term data is in the buffers only");
+        }
     }
 
     [Test]

@@ -24,6 +24,26 @@ public sealed class AtomicOutputTests
     }
 
     [Test]
+    public void FilesWrittenConcurrently_AllAppearOnCommit()
+    {
+        // The event writer writes the workbook beside the other files.
+        using var temp = new TempDirectory();
+        using (var output = new AtomicOutput(temp.Path))
+        {
+            Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+                output.WriteText($"表{i}.csv", w => w.Write($"需求{i},成果{i}")));
+            output.Commit();
+        }
+
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.That(File.ReadAllText(temp.File($"表{i}.csv")), Is.EqualTo($"需求{i},成果{i}"));
+        }
+
+        Assert.That(Directory.GetFiles(temp.Path, ".*.tmp"), Is.Empty);
+    }
+
+    [Test]
     public void Dispose_WithoutCommit_LeavesPreviousFileAndNoTemporary()
     {
         using var temp = new TempDirectory();
