@@ -43,15 +43,8 @@ internal static class ExplainCommand
             var achievement = achievementList.FirstOrDefault(a => a.Id == parse.GetValue(achievementId))
                 ?? throw new InputFormatException(achievementsPath, 0, "id", "no achievement with this id", parse.GetValue(achievementId));
 
-            var ranker = host.LoadModel(parse.GetValue(model)!);
-            var bm25Strength = host.Bm25Strength(parse.GetValue(model)!);
-            if (semantic.On(parse) && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
-            {
-                // As `match` does: a model trained on BM25 lists misranks fused ones.
-                host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("ranking by the fused order instead, with the model's BM25 strength calibration"));
-                bm25Strength = ranker.Metadata.Bm25Strength;
-                ranker = null;
-            }
+            var (ranker, bm25Strength) = host.RankerForLists(
+                host.LoadModel(parse.GetValue(model)!), host.Bm25Strength(parse.GetValue(model)!), semantic.On(parse), feedback: false);
 
             using var engine = MatchingEngine.Create(achievementList, demandList, new EngineOptions
             {

@@ -89,22 +89,9 @@ internal static class MatchCommand
                 throw new UsageException("--prf on does not work with --cluster yet: silos rank by queries without feedback");
             }
 
-            var ranker = host.LoadModel(parse.GetValue(model)!);
-            var bm25Strength = host.Bm25Strength(parse.GetValue(model)!);
-            if (semantic.On(parse) && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
-            {
-                host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("ranking by the fused order instead, with the model's BM25 strength calibration"));
-                bm25Strength = ranker.Metadata.Bm25Strength;
-                ranker = null;
-            }
-
             var retrieval = feedback.Apply(parse, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) });
-            if (retrieval.Feedback && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: true))
-            {
-                host.Err.WriteLine("warning: " + CommandHost.ModelWithoutFeedbackOnFeedbackLists("ranking by the feedback order instead, with the model's BM25 strength calibration"));
-                bm25Strength = ranker.Metadata.Bm25Strength;
-                ranker = null;
-            }
+            var (ranker, bm25Strength) = host.RankerForLists(
+                host.LoadModel(parse.GetValue(model)!), host.Bm25Strength(parse.GetValue(model)!), semantic.On(parse), retrieval.Feedback);
 
             var engineOptions = new EngineOptions
             {

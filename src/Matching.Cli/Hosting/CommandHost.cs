@@ -129,6 +129,32 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         return metadata.Sets is { Count: > 0 } sets ? sets.All(s => Fits(s.Parameters)) : Fits(metadata.Parameters);
     }
 
+    /// <summary>What <c>match</c> and <c>explain</c> rank with: the model, or — when their lists hold candidates it does
+    /// not fit (<see cref="FitsExpandedLists"/>) — no model, with a warning, and the model's BM25 strength calibration
+    /// (the lists' own order, with probabilities).</summary>
+    public (RankerModel? Ranker, StrengthCalibration? Bm25Strength) RankerForLists(RankerModel? ranker, StrengthCalibration? bm25Strength, bool semantic, bool feedback)
+    {
+        const string Use = "with the model's BM25 strength calibration";
+        if (ranker is null)
+        {
+            return (null, bm25Strength);
+        }
+
+        if (semantic && !FitsExpandedLists(ranker.Metadata, feedback: false))
+        {
+            Err.WriteLine("warning: " + Bm25ModelOnFusedLists($"ranking by the fused order instead, {Use}"));
+            return (null, ranker.Metadata.Bm25Strength);
+        }
+
+        if (feedback && !FitsExpandedLists(ranker.Metadata, feedback: true))
+        {
+            Err.WriteLine("warning: " + ModelWithoutFeedbackOnFeedbackLists($"ranking by the feedback order instead, {Use}"));
+            return (null, ranker.Metadata.Bm25Strength);
+        }
+
+        return (ranker, bm25Strength);
+    }
+
     /// <summary>The warning for a model that does not fit fused lists (<see cref="FitsExpandedLists"/>) used with the
     /// route by meaning.</summary>
     public static string Bm25ModelOnFusedLists(string use) =>
