@@ -583,12 +583,13 @@ public static class RankerWorkflow
         {
             var judgedOnly = Set.Data.JudgedOnly;
             var groups = Demands.AsParallel().AsOrdered().WithDegreeOfParallelism(Environment.ProcessorCount)
-                .Select(d => (d.Id, Training: _context.Dataset.TrainingGroup(d, judgedOnly), Evaluation: _context.Dataset.EvaluationGroup(d, judgedOnly)))
+                .Select(d => (d.Id, Group: _context.Dataset.EvaluationGroup(d, judgedOnly)))
                 .ToList();
-            foreach (var (id, training, evaluation) in groups)
+            foreach (var (id, group) in groups)
             {
-                _training[id] = training;
-                _evaluation[id] = evaluation;
+                // A demand is trained on exactly the list it is evaluated on (RankingDataset.EvaluationGroup says why).
+                _training[id] = group;
+                _evaluation[id] = group;
             }
         }
 

@@ -82,6 +82,7 @@ internal sealed class CharPattern
 
     private readonly ulong[] _masks = new ulong[(char.MaxValue + 1) * 2];
     private readonly ulong[] _present = new ulong[(char.MaxValue + 1) / 64];
+    private readonly byte[] _count = new byte[char.MaxValue + 1];
     private readonly byte[] _taken = new byte[char.MaxValue + 1];
     private char[] _chars = [];
     private ulong _valid0;
@@ -120,6 +121,7 @@ internal sealed class CharPattern
         {
             _masks[(pattern[i] * 2) + (i >> 6)] |= 1UL << (i & 63);
             _present[pattern[i] >> 6] |= 1UL << (pattern[i] & 63);
+            _count[pattern[i]]++;
         }
 
         _valid0 = Length >= 64 ? ulong.MaxValue : (1UL << Length) - 1;
@@ -133,6 +135,7 @@ internal sealed class CharPattern
             _masks[c * 2] = 0;
             _masks[(c * 2) + 1] = 0;
             _present[c >> 6] = 0;
+            _count[c] = 0;
         }
 
         _chars = [];
@@ -141,59 +144,54 @@ internal sealed class CharPattern
 
     /// <summary>LCS of the pattern and the concatenation of two segments of a text. Chars that are not in the
     /// pattern leave the bit vector unchanged, so spaces and punctuation in the text need not be removed.</summary>
-    public int LongestCommonSubsequence(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    public int LongestCommonSubsequence(ReadOnlySpan<char> first, ReadOnlySpan<char> second) =>
+        LongestCommonSubsequence(first, second, out _);
+
+    /// <summary>LCS as above, and in the same pass the characters the pattern and the text have in common, with
+    /// repeats (<see cref="CharSequences.CommonCount"/>): the most an LCS can be.</summary>
+    public int LongestCommonSubsequence(ReadOnlySpan<char> first, ReadOnlySpan<char> second, out int common)
     {
         // V holds a 0 for every pattern position that ends a longest common subsequence so far.
         ulong v0 = ulong.MaxValue, v1 = ulong.MaxValue;
+        common = 0;
         if (Length <= 64)
         {
-            Advance(first, ref v0);
-            Advance(second, ref v0);
+            Advance(first, ref v0, ref common);
+            Advance(second, ref v0, ref common);
         }
         else
         {
-            Advance(first, ref v0, ref v1);
-            Advance(second, ref v0, ref v1);
+            Advance(first, ref v0, ref v1, ref common);
+            Advance(second, ref v0, ref v1, ref common);
         }
 
-        return BitOperations.PopCount(~v0 & _valid0) + BitOperations.PopCount(~v1 & _valid1);
-    }
-
-    /// <summary>Characters the pattern and the two segments of a text have in common, with repeats (see
-    /// <see cref="CharSequences.CommonCount"/>); the pattern's count of a char is the popcount of its masks.</summary>
-    public int CommonCount(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
-    {
-        var common = Take(first) + Take(second);
         foreach (var c in _chars)
         {
             _taken[c] = 0;
         }
 
-        return common;
+        return BitOperations.PopCount(~v0 & _valid0) + BitOperations.PopCount(~v1 & _valid1);
     }
 
-    private int Take(ReadOnlySpan<char> text)
+    /// <summary>Characters the pattern and the two segments of a text have in common, with repeats (the count the LCS
+    /// pass makes on the way).</summary>
+    public int CommonCount(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
     {
-        var common = 0;
-        foreach (var c in text)
-        {
-            if ((_present[c >> 6] & (1UL << (c & 63))) == 0)
-            {
-                continue;
-            }
-
-            var inPattern = BitOperations.PopCount(_masks[c * 2]) + BitOperations.PopCount(_masks[(c * 2) + 1]);
-            if (_taken[c] < inPattern)
-            {
-                _taken[c]++;
-                common++;
-            }
-        }
-
+        LongestCommonSubsequence(first, second, out var common);
         return common;
     }
 
-    private void Advance(ReadOnlySpan<char> text, ref ulong v)
+    /// <summary>Counts a pattern char of the text as common while the text has not used up the pattern's copies.</summary>
+    private void Take(char c, ref int common)
+    {
+        if (_taken[c] < _count[c])
+        {
+            _taken[c]++;
+            common++;
+        }
+    }
+
+    private void Advance(ReadOnlySpan<char> text, ref ulong v, ref int common)
     {
         var masks = _masks;
         var present = _present;
@@ -204,12 +202,13 @@ internal sealed class CharPattern
                 continue;
             }
 
+            Take(c, ref common);
             var m = masks[c * 2];
             v = (v + (v & m)) | (v & ~m);
         }
     }
 
-    private void Advance(ReadOnlySpan<char> text, ref ulong v0, ref ulong v1)
+    private void Advance(ReadOnlySpan<char> text, ref ulong v0, ref ulong v1, ref int common)
     {
         var masks = _masks;
         var present = _present;
@@ -220,6 +219,7 @@ internal sealed class CharPattern
                 continue;
             }
 
+            Take(c, ref common);
             var m0 = masks[c * 2];
             var m1 = masks[(c * 2) + 1];
             var u0 = v0 & m0;

@@ -327,9 +327,9 @@ internal sealed class PairFeatureExtractor
             var inTitle = a.LeadEnd <= a.TitleLength;
             var first = a.Text.AsSpan(0, inTitle ? a.LeadEnd : a.TitleLength);
             var second = inTitle ? [] : a.Text.AsSpan(a.BodyStart, a.LeadEnd - a.BodyStart);
-            var lcs = pattern.LongestCommonSubsequence(first, second);
+            var lcs = pattern.LongestCommonSubsequence(first, second, out var common);
             f[25] = (float)lcs / Math.Min(m, a.LeadLetters);
-            f[31] = OrderLoss(pattern.CommonCount(first, second), lcs);
+            f[31] = OrderLoss(common, lcs);
         }
 
         var longer = Math.Max(m, a.ShortText.Length);

@@ -57,19 +57,16 @@ internal sealed class RankingDataset
         kv => (IReadOnlySet<string>)kv.Value.Where(x => x.Value > 0).Select(x => x.Key).ToHashSet(StringComparer.Ordinal),
         StringComparer.Ordinal);
 
-    /// <summary>The list a demand is evaluated on: its run list, or its BM25 top <see cref="CandidateOptions.Depth"/>.</summary>
+    /// <summary>The list a demand is evaluated on, and trained on: its run list, or its BM25 top
+    /// <see cref="CandidateOptions.Depth"/>. Judged achievements that retrieval missed are not appended for training:
+    /// they would sit below every retrieved candidate (by bm25 and <c>bm25_rank</c>) and nearly all be relevant, so a
+    /// model learned "ranked past the list ⇒ relevant" — harmless on BM25 lists, but it put every candidate found only
+    /// by meaning or feedback first on expanded lists.</summary>
     public RankingGroup EvaluationGroup(Demand demand, bool judgedOnly)
     {
         var (ids, scores) = BaseList(demand, judgedOnly);
         return Group(demand, ids, scores);
     }
-
-    /// <summary>The list a demand is trained on: exactly the list it is evaluated and scored on. Judged achievements
-    /// that retrieval missed are not appended: they would sit below every retrieved candidate (by bm25 and
-    /// <c>bm25_rank</c>) and nearly all be relevant, so the model learned "ranked past the list ⇒ relevant" — harmless
-    /// on BM25 lists, where no candidate is ranked there, but it put every candidate found only by meaning first on
-    /// fused lists (the semantic route).</summary>
-    public RankingGroup TrainingGroup(Demand demand, bool judgedOnly) => EvaluationGroup(demand, judgedOnly);
 
     /// <summary>Whether a demand qualifies for judged-only evaluation: a relevant (grade &gt; 0) and a judged
     /// non-relevant (grade &lt;= 0) candidate.</summary>
