@@ -33,7 +33,9 @@ namespace Matching.Scheduling;
 /// <para><b>Solver.</b> Google OR-Tools CP-SAT, started from the greedy plan (best pair first, earliest feasible slot)
 /// as a hint, with one worker, <see cref="AgendaOptions.Seed"/> and a budget of
 /// <see cref="AgendaOptions.SolverDeterministicTime"/> deterministic time units only, so the same input gives the same
-/// agenda on any machine. Scores enter the solver multiplied by 10,000 and rounded; the reported objective is the sum
+/// agenda on any machine. When slots are interchangeable (no unavailable slots, no kept meetings, as many tables in
+/// every slot) the solver chooses pairs only and the slots follow from a balanced edge colouring (see
+/// <see cref="CpSatAgenda"/>). Scores enter the solver multiplied by 10,000 and rounded; the reported objective is the sum
 /// of the chosen meetings' original scores, and the bound is the solver's, divided back (exact up to that rounding,
 /// at most 0.00005 per meeting), never below the objective. When the solver finds no plan, or one worse than greedy,
 /// the greedy plan is returned with status GREEDY.</para>

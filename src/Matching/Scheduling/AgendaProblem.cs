@@ -279,6 +279,21 @@ internal sealed class AgendaProblem
         };
     }
 
+    /// <summary>Whether any slot suits any candidate pair: every pair can meet in every slot, every slot has as many
+    /// tables left, and no organisation is both a university and an enterprise among the candidates (so the meetings form
+    /// a bipartite graph). Then which pairs meet is the whole problem: any choice within the capacities and
+    /// slots × tables fits the slots (<see cref="EdgeColoring"/>).</summary>
+    public bool SlotsInterchangeable
+    {
+        get
+        {
+            var universities = Candidates.Select(c => c.University).ToHashSet();
+            return Candidates.All(c => c.Slots.Length == Slots)
+                && TablesIn.Skip(1).All(t => t == TablesIn[1])
+                && !Candidates.Any(c => universities.Contains(c.Enterprise));
+        }
+    }
+
     /// <summary>Whether a request comes from the model's evidence (not only from a stated preference).</summary>
     public static bool IsReal(MeetingRequest request) => request.Acceptance is { } p ? p > 0 : request.Score > 0;
 
