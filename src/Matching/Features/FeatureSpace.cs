@@ -6,8 +6,25 @@ namespace Matching.Features;
 /// <see cref="ProfileStore"/> when a profile is asked for (with a small cache): features are the same either way.</remarks>
 internal sealed class FeatureSpace : IDisposable
 {
-    /// <summary>Prepared profiles a store-backed side keeps (direct-mapped by record ordinal).</summary>
+    /// <summary>Prepared profiles a store-backed side keeps (direct-mapped by record ordinal), unless the store holds
+    /// more than <see cref="LargeStore"/> records.</summary>
     public const int DefaultCacheSize = 32_768;
+
+    /// <summary>From this many records a store-backed side keeps only <see cref="LargeStoreCacheSize"/> profiles.</summary>
+    /// <remarks>Above it the cache holds under an eighth of the store, so hits are rare (at 1M, 200 queries' top-100
+    /// lists already hold 19,831 distinct achievements of 20,000), and a cached profile lives for seconds before its slot
+    /// is reused: long enough to be promoted and copied by the GC. One stored read at 1M
+    /// (<c>Matching.Benchmarks scale-store IDX reads 100000</c>): 34–38 µs with 32,768 slots, 23 µs with 1,024 (GC pauses
+    /// 9–25 µs → 0.8 µs a read). At 100k the larger cache still pays (≈ 27–30 against 33–46 µs a feature row).</remarks>
+    public const int LargeStore = 8 * DefaultCacheSize;
+
+    /// <summary>Prepared profiles a side read from a store of more than <see cref="LargeStore"/> records keeps.</summary>
+    public const int LargeStoreCacheSize = 1_024;
+
+    /// <summary>Slots of a stored side's cache: <paramref name="requested"/>, at most <see cref="LargeStoreCacheSize"/>
+    /// above <see cref="LargeStore"/> records, never more than the records, at least one.</summary>
+    internal static int CacheSlots(int records, int requested) =>
+        Math.Max(1, Math.Min(records > LargeStore ? Math.Min(requested, LargeStoreCacheSize) : requested, records));
 
     private readonly Side _achievements;
     private readonly Side _demands;
@@ -252,7 +269,7 @@ internal sealed class FeatureSpace : IDisposable
             _remap = remap;
             _prepare = prepare;
             _name = name;
-            _cache = new Cached?[Math.Max(1, Math.Min(cacheSize, store.Count))];
+            _cache = new Cached?[CacheSlots(store.Count, cacheSize)];
         }
 
         public override bool Has(string id) => _store.IndexOf(id) >= 0;

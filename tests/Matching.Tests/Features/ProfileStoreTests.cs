@@ -341,4 +341,14 @@ public sealed class ProfileStoreTests
         // A cut record is refused, not misread.
         Assert.That(() => ProfileCodec.ReadBody(body.Written[..^3], count, length), Throws.TypeOf<FormatException>());
     }
+
+    [TestCase(60, 32_768, 60)]
+    [TestCase(100_000, 32_768, 32_768)]
+    [TestCase(262_144, 32_768, 32_768)]
+    [TestCase(262_145, 32_768, 1_024)]
+    [TestCase(1_000_000, 32_768, 1_024)]
+    [TestCase(1_000_000, 100, 100)]
+    [TestCase(0, 32_768, 1)]
+    public void CacheSlots_SmallCacheAboveALargeStore(int records, int requested, int slots) =>
+        Assert.That(FeatureSpace.CacheSlots(records, requested), Is.EqualTo(slots));
 }
