@@ -40,6 +40,12 @@ internal static class MatchCommand
             DefaultValueFactory = _ => "both",
         };
         direction.AcceptOnlyFromAmong("both", "demands");
+        var reverse = new Option<string>("--reverse")
+        {
+            Description = "How each achievement's list is made (with --direction both). query (default): the achievement is a query of its own. derived: the demands whose ranked lists (reranked depth, before the top-k cut) hold it, by the pair's strength — no second pass of queries, for large batches.",
+            DefaultValueFactory = _ => "query",
+        };
+        reverse.AcceptOnlyFromAmong("query", "derived");
         var maxQueryTerms = CommonOptions.MaxQueryTerms();
         var threads = CommonOptions.Threads("Threads for indexing and queries; outputs do not depend on it.");
         var semantic = new SemanticOptions();
@@ -48,7 +54,7 @@ internal static class MatchCommand
         var command = new Command("match", "Recommend achievements for every demand and demands for every achievement, aggregate university–enterprise pairs, plan the meeting agenda and write the report (CSV, HTML, XLSX, JSON).")
         {
             achievements, demands, output, topK, index, analyzer, encoding, sheet, onBadRow, model,
-            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, maxQueryTerms, threads,
+            options, capacityFile, slots, tables, defaultCapacity, noAgenda, noReport, direction, reverse, maxQueryTerms, threads,
             preferencesFile, maxCounterparts, noFairnessFloor,
         };
         var cluster = new SiloCommand.MatchOptions();
@@ -77,6 +83,12 @@ internal static class MatchCommand
             {
                 throw new UsageException("--preferences shapes the agenda: drop --no-agenda (or the preferences)");
             }
+            var derived = parse.GetValue(reverse) == "derived";
+            if (derived && parse.GetValue(direction) != "both")
+            {
+                throw new UsageException("--reverse derived makes the achievements' lists: it needs --direction both");
+            }
+
             if (semantic.On(parse) && parse.GetValue(cluster.Cluster) is not null)
             {
                 // Silos rank with their own replicas, which have no semantic route: their lists would differ.
@@ -128,13 +140,13 @@ internal static class MatchCommand
             }
 
             var k = parse.GetValue(topK);
-            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} {(parse.GetValue(direction) == "both" ? "both ways" : "per demand")} ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
+            host.Log($"indexed {engine.AchievementCount} achievements and {engine.DemandCount} demands; matching top {k} {(parse.GetValue(direction) == "both" ? (derived ? "both ways, achievements' lists derived from the demands'" : "both ways") : "per demand")} ({(ranker is null ? "BM25" : "BM25 top " + engineOptions.RerankDepth + ", reranked")})");
             var withReport = !parse.GetValue(noReport);
             var queries = achievementList.Count + demandList.Count;
-            if (queries >= LargeBatch && (withReport || parse.GetValue(direction) == "both"))
+            if (queries >= LargeBatch && (withReport || (parse.GetValue(direction) == "both" && !derived)))
             {
                 host.Log(string.Create(CultureInfo.InvariantCulture,
-                    $"hint: {queries:N0} records is a large batch: --direction demands (only demands as queries) and --no-report (tables only) make it much faster and smaller; see benchmarks/README.md, \"Scale\""));
+                    $"hint: {queries:N0} records is a large batch: --reverse derived (achievements' lists from the demands', no second pass of queries) or --direction demands (only demands as queries), and --no-report (tables only), make it much faster and smaller; see benchmarks/README.md, \"Scale\""));
             }
             using var clusterRun = cluster.Connect(parse, host, engine, parse.GetValue(model)!);
             using var progress = new ProgressLine(host.Err, "matching");
@@ -144,6 +156,7 @@ internal static class MatchCommand
                 Progress = progress,
                 WithReport = withReport,
                 AchievementQueries = parse.GetValue(direction) == "both",
+                Reverse = derived ? ReverseLists.Derived : ReverseLists.Query,
                 Runner = clusterRun?.Runner,
                 Report = reportLimits.Read(parse),
             });

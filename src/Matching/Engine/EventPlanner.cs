@@ -58,7 +58,8 @@ public static class EventPlanner
             AchievementContacts = ContactColumns.OfAchievements(achievements) is { Count: > 0 } achievementContacts ? achievementContacts : null,
             ManualMatching = ReportSummaries.Unmatched(demands, achievements, batch.Evidence(demandById, achievementById), options.StrongMatch, run.AchievementQueries),
             Method = (engine.Ranker is { } ranker ? $"BM25 top {engine.RerankDepth} reranked by a LambdaRank model (features {ranker.Metadata.FeatureHash})" : "BM25")
-                + (engine.IsCalibrated ? "; strength = calibrated probability of a useful match" : "; strength uncalibrated (the model has no calibration)"),
+                + (engine.IsCalibrated ? "; strength = calibrated probability of a useful match" : "; strength uncalibrated (the model has no calibration)")
+                + (run.AchievementQueries && run.Reverse == ReverseLists.Derived ? "; achievements' lists derived from the demands' ranked lists (not queries of their own)" : ""),
         };
         return new EventResult(new Retrieval.BatchMatches(demandMatches, batch.AchievementMatches), report, batch.Strengths, engine.IsReranking)
         {

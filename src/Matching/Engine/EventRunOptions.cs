@@ -26,6 +26,25 @@ public sealed record EventRunOptions
     /// Off, only demands are queries: no achievement→demand table is written, and pairs rest on the demands'
     /// recommendations alone — for batches with far more achievements than demands.</summary>
     public bool AchievementQueries { get; init; } = true;
+
+    /// <summary>How the achievements' lists are made when <see cref="AchievementQueries"/> is on: each achievement as
+    /// its own query (<see cref="ReverseLists.Query"/>, the default) or inverted from the demands' ranked lists
+    /// (<see cref="ReverseLists.Derived"/>, no second pass of queries — for large batches). The demands' lists are
+    /// the same either way, except with uncalibrated BM25 strengths (relative to the best score of the whole run, which
+    /// then has no achievement queries).</summary>
+    public ReverseLists Reverse { get; init; } = ReverseLists.Query;
+}
+
+/// <summary>Where each achievement's list of demands comes from.</summary>
+public enum ReverseLists
+{
+    /// <summary>The achievement is a query against the demands: BM25, pair features and reranking of its own.</summary>
+    Query,
+
+    /// <summary>The demands whose ranked candidate lists (the full reranked depth, before the top-k cut) hold the
+    /// achievement, ordered by the pair's strength as computed for the demand. An achievement no demand retrieved
+    /// gets an empty list.</summary>
+    Derived,
 }
 
 /// <summary>Queries done of a batch.</summary>

@@ -339,6 +339,14 @@ public sealed partial class MatchingEngine : IDisposable
         Read(s => s.Demands.WithMatchedTerms(QueryText.From(_options.Analysed(achievement)), candidates,
             ProfileTerms(s)?.DemandTerms));
 
+    /// <summary>Adds the matched terms to an achievement's list, the demands' terms from <paramref name="demandTerms"/>
+    /// (null: their term vectors).</summary>
+    internal IReadOnlyList<Candidate> WithMatchedTerms(Achievement achievement, IReadOnlyList<Candidate> candidates, ITermLookup? demandTerms) =>
+        Read(s => s.Demands.WithMatchedTerms(QueryText.From(_options.Analysed(achievement)), candidates, demandTerms));
+
+    /// <summary>The demands' terms from their profiles, when those answer matched terms (see <see cref="ProfileTerms"/>).</summary>
+    internal ITermLookup? DemandTerms => Read(s => ProfileTerms(s)?.DemandTerms);
+
     /// <summary>The feature space whose profiles can answer matched terms instead of term vectors: built already (never
     /// built for this), and over jieba's terms (the profiles segment with jieba whatever the index's analyzer).</summary>
     private FeatureSpace? ProfileTerms(Snapshot s) =>
