@@ -57,16 +57,31 @@ internal sealed class SemanticRoute : IDisposable
             prior = null;
         }
 
+        VectorIndex? loaded = null;
         if (prior is null && path is not null && File.Exists(path))
         {
-            prior = VectorIndex.Load(path, encoder.Fingerprint);
+            prior = loaded = VectorIndex.Load(path, encoder.Fingerprint);
         }
 
         var keyed = sources.Select(json => (Record: read(json), Hash: IndexedRecord.HashOf(json))).Select(k => (k.Record.Id, k.Record.Text, k.Hash)).ToList();
         var recordSet = VectorIndex.RecordSetHashOf(keyed.Select(k => (k.Id, k.Hash)));
         if (prior is not null && prior.RecordSetHash == recordSet)
         {
-            return Reuse(prior);
+            // Read from the file just now: nobody else holds it, so it is used as it is, with its saved graph. A folder
+            // written before graphs were saved (or whose graph did not match) gets its graph now, built once.
+            if (loaded is { UsesHnsw: true, GraphLoaded: false })
+            {
+                try
+                {
+                    loaded.Save(path!);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A folder we may not write to: the graph built for this run stays in memory, as before graphs were saved.
+                }
+            }
+
+            return loaded ?? Reuse(prior);
         }
 
         var entries = new List<VectorEntry>(keyed.Count);
@@ -91,6 +106,7 @@ internal sealed class SemanticRoute : IDisposable
             entries.AddRange(chunk.Select((m, i) => new VectorEntry(m.Id, m.Hash, vectors[i])));
         }
 
+        loaded?.Dispose();
         var index = VectorIndex.Build(encoder.Fingerprint, encoder.Dimension, entries);
         if (path is not null)
         {

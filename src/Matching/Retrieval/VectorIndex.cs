@@ -24,7 +24,7 @@ internal sealed class VectorIndex : IDisposable
     private readonly string[] _hashes;
     private readonly float[] _data;
     private readonly Dictionary<string, int> _rows;
-    private readonly Lazy<USearchIndex?> _hnsw;
+    private Lazy<USearchIndex?> _hnsw;
 
     private VectorIndex(string fingerprint, int dimension, List<VectorEntry> entries, int hnswThreshold)
     {
@@ -175,7 +175,15 @@ internal sealed class VectorIndex : IDisposable
         return index;
     }
 
-    /// <summary>Writes the index atomically (temporary file, then rename), ending with a SHA-256 of its bytes.</summary>
+    /// <summary>The HNSW graph's file beside a vector file saved at <paramref name="path"/>.</summary>
+    public static string GraphPath(string path) => path + ".hnsw";
+
+    /// <summary>Writes the index atomically (temporary file, then rename), ending with a SHA-256 of its bytes; above
+    /// <see cref="HnswThreshold"/> also its HNSW graph (<see cref="GraphPath"/>), so that opening the index does not
+    /// build the graph again (100,000 records: ≈ 20 s on one core).</summary>
+    /// <remarks>The graph file ends with the SHA-256 of the vector file's content and of its own bytes: <see cref="Load"/>
+    /// uses it only when both match, else builds the graph again from the vectors, which gives the same graph (one thread,
+    /// the same order).</remarks>
     public void Save(string path)
     {
         using var memory = new MemoryStream();
@@ -199,14 +207,77 @@ internal sealed class VectorIndex : IDisposable
 
         var content = memory.ToArray();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var contentHash = SHA256.HashData(content);
+        var graph = GraphPath(path);
+        // The graph first, then the vectors: a crash between the two leaves a graph whose vector hash no longer matches.
+        if (UsesHnsw && _hnsw.Value is { } hnsw)
+        {
+            var graphTemp = graph + ".tmp";
+            hnsw.Save(graphTemp);
+            var graphBytes = File.ReadAllBytes(graphTemp);
+            using (var stream = File.Create(graphTemp))
+            {
+                stream.Write(graphBytes);
+                stream.Write(contentHash);
+                stream.Write(SHA256.HashData(graphBytes));
+            }
+
+            File.Move(graphTemp, graph, overwrite: true);
+        }
+        else
+        {
+            File.Delete(graph);
+        }
+
         var temp = path + ".tmp";
         using (var stream = File.Create(temp))
         {
             stream.Write(content);
-            stream.Write(SHA256.HashData(content));
+            stream.Write(contentHash);
         }
 
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Whether the HNSW graph was read from its file rather than built.</summary>
+    internal bool GraphLoaded { get; private set; }
+
+    /// <summary>Takes the graph saved beside the vectors when it was saved with exactly these vectors and is intact.</summary>
+    private void UseSavedGraph(string path, ReadOnlySpan<byte> contentHash)
+    {
+        var graph = GraphPath(path);
+        if (!UsesHnsw || !File.Exists(graph))
+        {
+            return;
+        }
+
+        var all = File.ReadAllBytes(graph);
+        if (all.Length < 64
+            || !all.AsSpan(all.Length - 64, 32).SequenceEqual(contentHash)
+            || !SHA256.HashData(all.AsSpan(0, all.Length - 64)).AsSpan().SequenceEqual(all.AsSpan(all.Length - 32)))
+        {
+            return;
+        }
+
+        // USearch reads a graph from a file of its own: the bytes without the two hashes.
+        var temp = Path.Combine(Path.GetTempPath(), $"matching-{Guid.NewGuid():N}.hnsw");
+        try
+        {
+            File.WriteAllBytes(temp, all.AsSpan(0, all.Length - 64).ToArray());
+            var loaded = new USearchIndex(temp);
+            if (loaded.Size() != (ulong)Count)
+            {
+                loaded.Dispose();
+                return;
+            }
+
+            _hnsw = new Lazy<USearchIndex?>(loaded);
+            GraphLoaded = true;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     /// <summary>Reads an index written by <see cref="Save"/>, checking its checksum, its own record-set hash and that
@@ -272,6 +343,7 @@ internal sealed class VectorIndex : IDisposable
             throw new IndexMismatchException($"{path}: the vector index's record-set hash {storedHash} does not match its records ({index.RecordSetHash}); rebuild the index.");
         }
 
+        index.UseSavedGraph(path, all.AsSpan(all.Length - 32));
         return index;
     }
 

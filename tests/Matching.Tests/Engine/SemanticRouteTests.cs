@@ -249,6 +249,66 @@ public sealed class SemanticRouteTests
     }
 
     [Test]
+    public void VectorIndex_HnswGraphSavedAndReloaded_UsedOnlyWhenItMatchesTheVectors()
+    {
+        var random = new Random(4);
+        List<VectorEntry> Entries(int count) => [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var v = new float[16];
+            for (var j = 0; j < v.Length; j++)
+            {
+                v[j] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            TensorPrimitives.Multiply(v, 1f / TensorPrimitives.Norm(v), v);
+            return new VectorEntry($"r{i:D3}", "h", v);
+        })];
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "achievements.vectors");
+        var entries = Entries(400);
+        using var built = VectorIndex.Build("enc", 16, entries, hnswThreshold: 100);
+        built.Save(path);
+        var queries = entries.Take(20).Select(e => e.Vector).ToList();
+        var expected = queries.Select(q => built.Search(q, 10)).ToList();
+
+        using var loaded = VectorIndex.Load(path, "enc", hnswThreshold: 100);
+        var fromLoaded = queries.Select(q => loaded.Search(q, 10)).ToList();
+
+        // A graph saved with other vectors (same count) is not used: the graph is built again from these vectors.
+        var otherPath = Path.Combine(temp.Path, "other.vectors");
+        using (var other = VectorIndex.Build("enc", 16, Entries(400), hnswThreshold: 100))
+        {
+            other.Save(otherPath);
+        }
+
+        File.Copy(VectorIndex.GraphPath(otherPath), VectorIndex.GraphPath(path), overwrite: true);
+        using var mismatched = VectorIndex.Load(path, "enc", hnswThreshold: 100);
+        var fromMismatched = queries.Select(q => mismatched.Search(q, 10)).ToList();
+
+        // A damaged graph is not used either.
+        built.Save(path);
+        var bytes = File.ReadAllBytes(VectorIndex.GraphPath(path));
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(VectorIndex.GraphPath(path), bytes);
+        using var damaged = VectorIndex.Load(path, "enc", hnswThreshold: 100);
+        var fromDamaged = queries.Select(q => damaged.Search(q, 10)).ToList();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(File.Exists(VectorIndex.GraphPath(path)), Is.True);
+            Assert.That((loaded.GraphLoaded, mismatched.GraphLoaded, damaged.GraphLoaded), Is.EqualTo((true, false, false)));
+            Assert.That(fromLoaded, Is.EqualTo(expected));
+            Assert.That(fromMismatched, Is.EqualTo(expected));
+            Assert.That(fromDamaged, Is.EqualTo(expected));
+        }
+
+        // Below the threshold no graph is written, and a stale one is removed.
+        using var small = VectorIndex.Build("enc", 16, entries.Take(50), hnswThreshold: 100);
+        small.Save(path);
+        Assert.That(File.Exists(VectorIndex.GraphPath(path)), Is.False);
+    }
+
+    [Test]
     public void ReadVec_ReadsWords_UnseenWordFromCharacters_BadLineNamed()
     {
         using var temp = new TempDirectory();
