@@ -58,6 +58,28 @@ public sealed class SemanticCommandTests
     }
 
     [Test]
+    public void Match_SemanticDepth_BoundsTheCandidatesByMeaning_ZeroIsAUsageError()
+    {
+        // With --model none the list is the fused order: the nearest record by meaning alone adds at most one record a
+        // demand that BM25 did not find, the nearest 100 add every record with a positive similarity.
+        using var temp = new TempDir();
+        string[] match = ["match", "--no-agenda", "--no-report", "--semantic", "on", "--model", "none", "--top-k", "50"];
+        var one = Cli.Run([.. match, "--out", temp["one"], "--semantic-depth", "1"]);
+        var hundred = Cli.Run([.. match, "--out", temp["hundred"]]);
+        var zero = Cli.Run([.. match, "--out", temp["zero"], "--semantic-depth", "0"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((one.ExitCode, hundred.ExitCode), Is.EqualTo((0, 0)), one.Err + hundred.Err);
+            Assert.That(File.ReadAllLines(Path.Combine(temp["one"], "demand_matches.csv")).Length,
+                Is.LessThan(File.ReadAllLines(Path.Combine(temp["hundred"], "demand_matches.csv")).Length));
+            Assert.That(zero.ExitCode, Is.EqualTo(2));
+            Assert.That(zero.Err, Does.Contain("--semantic-depth must be at least 1"));
+            Assert.That(Directory.Exists(temp["zero"]), Is.False);
+        }
+    }
+
+    [Test]
     public void FitsExpandedLists_ModelsTrainedWithMissedAnswersAppended_DoNot()
     {
         var shipped = RankerModel.ReadMetadata(RankerModel.DefaultPath);

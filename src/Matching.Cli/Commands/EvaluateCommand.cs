@@ -35,7 +35,7 @@ internal static class EvaluateCommand
         command.SetAction(parse => host.Execute(() =>
         {
             var data = ranking.Read(parse, host, feedback.Apply(parse, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) }));
-            data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host));
+            data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host), semantic.DepthOf(parse));
             var ranker = host.LoadModel(parse.GetValue(model)!);
             if (data.Semantic && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
             {

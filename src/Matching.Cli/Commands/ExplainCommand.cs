@@ -53,6 +53,7 @@ internal static class ExplainCommand
                 Bm25Strength = bm25Strength,
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 Semantic = semantic.On(parse),
+                SemanticDepth = semantic.DepthOf(parse),
                 Encoder = semantic.Load(parse, host),
             });
             var x = engine.Explain(demand, achievement);

@@ -115,6 +115,7 @@ internal static class MatchCommand
                 Retrieval = retrieval,
                 MaxAnalyzedChars = parse.GetValue(maxAnalyzedChars),
                 Semantic = semantic.On(parse),
+                SemanticDepth = semantic.DepthOf(parse),
                 Encoder = semantic.Load(parse, host),
             };
 

@@ -149,18 +149,18 @@ internal static class TrainCommand
                     RequireNoLoss = parse.GetValue(requireNoLoss),
                     Blend = !parse.GetValue(noBlend),
                     Nested = parse.GetValue(nested),
-                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root), feedback.Apply(parse, new())), semantic.On(parse), encoder) : null,
+                    Dev = parse.GetValue(dev) is { } devPath ? WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(devPath, root), feedback.Apply(parse, new())), semantic.On(parse), encoder, semantic.DepthOf(parse)) : null,
                 };
                 if (single)
                 {
-                    var data = ranking.Read(parse, host, feedback.Apply(parse, new())).WithSemantic(semantic.On(parse), encoder);
+                    var data = ranking.Read(parse, host, feedback.Apply(parse, new())).WithSemantic(semantic.On(parse), encoder, semantic.DepthOf(parse));
                     report = plan.Search is null && !plan.RequireNoLoss && plan.Dev is null && plan.Blend
                         ? RankerWorkflow.Train(data, options, parse.GetValue(output)!, plan.Folds, host.Err, plan.Grouping)
                         : RankerWorkflow.Train([new TrainingSet("data", data)], options, parse.GetValue(output)!, plan, host.Err);
                 }
                 else
                 {
-                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root), feedback.Apply(parse, new())), semantic.On(parse), encoder);
+                    var training = WithSemantic(ranking.ReadSets(parse, host, TrainingSetsFile.Read(setsPath!, root), feedback.Apply(parse, new())), semantic.On(parse), encoder, semantic.DepthOf(parse));
                     report = RankerWorkflow.Train(training, options, parse.GetValue(output)!, plan, host.Err);
                 }
             }
@@ -256,6 +256,6 @@ internal static class TrainCommand
         output.WriteLine($"chosen      point {selection.Chosen}{(selection.NoLossPoint ? "" : " (no point is at least BM25 on every set)")}");
     }
 
-    private static IReadOnlyList<TrainingSet> WithSemantic(IReadOnlyList<TrainingSet> sets, bool semantic, Matching.Text.ITextEncoder? encoder) =>
-        [.. sets.Select(s => s with { Data = s.Data.WithSemantic(semantic, encoder) })];
+    private static IReadOnlyList<TrainingSet> WithSemantic(IReadOnlyList<TrainingSet> sets, bool semantic, Matching.Text.ITextEncoder? encoder, int depth) =>
+        [.. sets.Select(s => s with { Data = s.Data.WithSemantic(semantic, encoder, depth) })];
 }

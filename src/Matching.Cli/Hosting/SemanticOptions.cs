@@ -16,18 +16,34 @@ internal sealed class SemanticOptions
         HelpName = "DIR",
     };
 
+    public Option<int> Depth { get; } = new("--semantic-depth")
+    {
+        Description = "Nearest records by text vector added to BM25's candidates when the route by meaning is on. Fewer cost less: each is read and reranked. Default 100.",
+        HelpName = "N",
+        DefaultValueFactory = _ => new Matching.Engine.EngineOptions().SemanticDepth,
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Semantic);
         command.Add(Encoder);
+        command.Add(Depth);
         command.Validators.Add(result =>
         {
             if (result.GetResult(Encoder) is { Implicit: false } && result.GetResult(Semantic) is { Implicit: false } && result.GetValue(Semantic) == "off")
             {
                 result.AddError("--encoder feeds the route by meaning: drop --semantic off (or the encoder)");
             }
+
+            if (result.GetResult(Depth) is { Implicit: false } given && given.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"--semantic-depth must be at least 1 (was {given.GetValueOrDefault<int>()})");
+            }
         });
     }
+
+    /// <summary>The route's depth, <c>--semantic-depth</c>.</summary>
+    public int DepthOf(ParseResult parse) => parse.GetValue(Depth);
 
     /// <summary>Whether the route is on: <c>--semantic on</c>, or an encoder given.</summary>
     public bool On(ParseResult parse) => parse.GetValue(Semantic) == "on" || parse.GetValue(Encoder) is not null;

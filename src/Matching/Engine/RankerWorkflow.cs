@@ -49,8 +49,9 @@ public sealed class RankingData
     /// <summary>The encoder of the route by meaning; null trains word vectors on the achievements' and demands' texts.</summary>
     public ITextEncoder? Encoder { get; init; }
 
-    /// <summary>A copy with the route by meaning on or off, and its encoder (null: keep this one's).</summary>
-    public RankingData WithSemantic(bool semantic, ITextEncoder? encoder = null) => new()
+    /// <summary>A copy with the route by meaning on or off, its encoder (null: keep this one's) and its depth (null:
+    /// keep this one's).</summary>
+    public RankingData WithSemantic(bool semantic, ITextEncoder? encoder = null, int? depth = null) => new()
     {
         Achievements = Achievements,
         Demands = Demands,
@@ -61,7 +62,7 @@ public sealed class RankingData
         ExcludeSelfPrefix = ExcludeSelfPrefix,
         Retrieval = Retrieval,
         Semantic = semantic,
-        SemanticDepth = SemanticDepth,
+        SemanticDepth = depth ?? SemanticDepth,
         Encoder = encoder ?? Encoder,
     };
 
