@@ -225,8 +225,6 @@ public sealed partial class MatchingEngine : IDisposable
     /// <summary>Whether candidates also come from the route by meaning.</summary>
     public bool IsSemantic => _options.Semantic;
 
-    /// <summary>The word vectors of the route by meaning, for the bridges of explanations: null when the route is off or
-    /// its encoder has no word vectors (a sentence encoder).</summary>
     /// <summary>A demand's terms that may show as matched terms (not generic), most telling first.</summary>
     internal IReadOnlyList<string> TellingTerms(Demand demand) =>
         Read(s => s.Achievements.ShownTerms(QueryText.From(_options.Analysed(demand))));
@@ -235,6 +233,8 @@ public sealed partial class MatchingEngine : IDisposable
     internal IReadOnlyList<string> TellingTerms(Achievement achievement) =>
         Read(s => s.Demands.ShownTerms(QueryText.From(_options.Analysed(achievement))));
 
+    /// <summary>The word vectors of the route by meaning, for the bridges of explanations: null when the route is off or
+    /// its encoder has no word vectors (a sentence encoder).</summary>
     internal Text.WordVectors? BridgeVectors => Read(s => s.Semantic is { } route ? (route.Value.Encoder as WordVectorEncoder)?.Vectors : null);
 
     /// <summary>Achievement candidates of a demand: BM25 top <paramref name="depth"/>, or with the semantic route that

@@ -69,12 +69,13 @@ internal static class TermBridges
         var present = achievementWords.ToHashSet(StringComparer.Ordinal);
         var shown = matched.ToHashSet(StringComparer.Ordinal);
         var demandWords = demand.Words.ToHashSet(StringComparer.Ordinal);
+        // Words with a vector of their own are the vocabulary's: their unit vectors are read from it, not made again per pair.
         var unmatched = telling.Distinct(StringComparer.Ordinal)
             .Where(w => w.Length >= MinLength && demandWords.Contains(w) && !present.Contains(w) && !shown.Contains(w) && vectors.Contains(w))
             .Take(MaxDemandWords)
             .ToList();
-        var targets = achievementWords.Where(w => w.Length >= MinLength && tellingTargets.Contains(w) && !shown.Contains(w) && vectors.Contains(w))
-            .Select(w => (Word: w, Vector: Unit(vectors.Vector(w)))).Where(t => t.Vector is not null).ToList();
+        var targets = achievementWords.Where(w => w.Length >= MinLength && tellingTargets.Contains(w) && !shown.Contains(w))
+            .Select(w => (Word: w, Row: vocabulary.RowOf(w))).Where(t => t.Row >= 0).ToList();
         if (unmatched.Count == 0 || targets.Count == 0)
         {
             return [];
@@ -83,16 +84,16 @@ internal static class TermBridges
         var bridges = new List<(int Order, TermBridge Bridge)>();
         for (var i = 0; i < unmatched.Count; i++)
         {
-            if (Unit(vectors.Vector(unmatched[i])) is not { } source)
+            var row = vocabulary.RowOf(unmatched[i]);
+            if (row < 0)
             {
                 continue;
             }
 
-            var near = vocabulary.Near(unmatched[i], source);
-
+            var near = vocabulary.Near(unmatched[i], vocabulary.UnitOf(row));
             var bridged = targets
                 .Where(t => near.Contains(t.Word))
-                .Select(t => (t.Word, Cosine: TensorPrimitives.Dot(source, t.Vector!)))
+                .Select(t => (t.Word, Cosine: TensorPrimitives.Dot(vocabulary.UnitOf(row), vocabulary.UnitOf(t.Row))))
                 .Where(t => t.Cosine >= MinCosine)
                 .OrderByDescending(t => t.Cosine)
                 .ThenBy(t => t.Word, StringComparer.Ordinal)
@@ -123,6 +124,7 @@ internal static class TermBridges
         private readonly string[] _words;
         private readonly float[] _rows;
         private readonly int _dimension;
+        private readonly Dictionary<string, int> _rowOf;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<string>> _near = new(StringComparer.Ordinal);
 
         public Vocabulary(WordVectors vectors)
@@ -141,18 +143,39 @@ internal static class TermBridges
 
             _words = [.. words];
             _rows = [.. rows];
+            _rowOf = new Dictionary<string, int>(_words.Length, StringComparer.Ordinal);
+            for (var i = 0; i < _words.Length; i++)
+            {
+                _rowOf[_words[i]] = i;
+            }
         }
+
+        /// <summary>The row of a word with a (non-zero) vector of its own, or −1.</summary>
+        public int RowOf(string word) => _rowOf.GetValueOrDefault(word, -1);
+
+        /// <summary>The unit vector of a row.</summary>
+        public ReadOnlySpan<float> UnitOf(int row) => _rows.AsSpan(row * _dimension, _dimension);
 
         /// <summary>The <see cref="Neighbours"/> words nearest to <paramref name="word"/> (unit vector
         /// <paramref name="unit"/>), itself excluded; ties by ordinal.</summary>
-        public HashSet<string> Near(string word, float[] unit) => _near.GetOrAdd(word, key =>
+        public HashSet<string> Near(string word, ReadOnlySpan<float> unit)
         {
+            if (_near.TryGetValue(word, out var known))
+            {
+                return known;
+            }
+
             var scores = new float[_words.Length];
             for (var i = 0; i < scores.Length; i++)
             {
                 scores[i] = TensorPrimitives.Dot(unit, _rows.AsSpan(i * _dimension, _dimension));
             }
 
+            return _near.GetOrAdd(word, Nearest(word, scores));
+        }
+
+        private HashSet<string> Nearest(string key, float[] scores)
+        {
             // The best few of tens of thousands: a bounded heap whose root is the weakest kept (lower score, then the
             // ordinally larger word).
             var heap = new PriorityQueue<int, int>(Neighbours + 1, Comparer<int>.Create((x, y) =>
@@ -187,7 +210,7 @@ internal static class TermBridges
             }
 
             return near;
-        });
+        }
     }
 
     private static float[]? Unit(float[]? vector)
