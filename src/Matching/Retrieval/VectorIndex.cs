@@ -175,15 +175,17 @@ internal sealed class VectorIndex : IDisposable
         return index;
     }
 
-    /// <summary>The HNSW graph's file beside a vector file saved at <paramref name="path"/>.</summary>
+    /// <summary>The HNSW graph's file beside a vector file saved at <paramref name="path"/> (USearch's own format).</summary>
     public static string GraphPath(string path) => path + ".hnsw";
 
+    /// <summary>The graph's seal: the SHA-256 of the vector file's content it was built from, then of the graph file.</summary>
+    private static string SealPath(string path) => path + ".hnsw.sha256";
+
     /// <summary>Writes the index atomically (temporary file, then rename), ending with a SHA-256 of its bytes; above
-    /// <see cref="HnswThreshold"/> also its HNSW graph (<see cref="GraphPath"/>), so that opening the index does not
-    /// build the graph again (100,000 records: ≈ 20 s on one core).</summary>
-    /// <remarks>The graph file ends with the SHA-256 of the vector file's content and of its own bytes: <see cref="Load"/>
-    /// uses it only when both match, else builds the graph again from the vectors, which gives the same graph (one thread,
-    /// the same order).</remarks>
+    /// <see cref="HnswThreshold"/> also its HNSW graph (<see cref="GraphPath"/>) and the graph's seal, so that opening
+    /// the index does not build the graph again (100,000 records: ≈ 20 s on one core).</summary>
+    /// <remarks><see cref="Load"/> uses the graph only when its seal matches both the vectors and the graph file, else
+    /// builds the graph again from the vectors, which gives the same graph (one thread, the same order).</remarks>
     public void Save(string path)
     {
         using var memory = new MemoryStream();
@@ -208,25 +210,25 @@ internal sealed class VectorIndex : IDisposable
         var content = memory.ToArray();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var contentHash = SHA256.HashData(content);
-        var graph = GraphPath(path);
-        // The graph first, then the vectors: a crash between the two leaves a graph whose vector hash no longer matches.
+        // The graph and its seal first, then the vectors: a crash in between leaves a seal that matches nothing.
         if (UsesHnsw && _hnsw.Value is { } hnsw)
         {
-            var graphTemp = graph + ".tmp";
+            var graphTemp = GraphPath(path) + ".tmp";
             hnsw.Save(graphTemp);
-            var graphBytes = File.ReadAllBytes(graphTemp);
-            using (var stream = File.Create(graphTemp))
+            byte[] graphHash;
+            using (var graph = File.OpenRead(graphTemp))
             {
-                stream.Write(graphBytes);
-                stream.Write(contentHash);
-                stream.Write(SHA256.HashData(graphBytes));
+                graphHash = SHA256.HashData(graph);
             }
 
-            File.Move(graphTemp, graph, overwrite: true);
+            File.Move(graphTemp, GraphPath(path), overwrite: true);
+            File.WriteAllBytes(SealPath(path) + ".tmp", [.. contentHash, .. graphHash]);
+            File.Move(SealPath(path) + ".tmp", SealPath(path), overwrite: true);
         }
         else
         {
-            File.Delete(graph);
+            File.Delete(GraphPath(path));
+            File.Delete(SealPath(path));
         }
 
         var temp = path + ".tmp";
@@ -242,42 +244,38 @@ internal sealed class VectorIndex : IDisposable
     /// <summary>Whether the HNSW graph was read from its file rather than built.</summary>
     internal bool GraphLoaded { get; private set; }
 
-    /// <summary>Takes the graph saved beside the vectors when it was saved with exactly these vectors and is intact.</summary>
+    /// <summary>Takes the graph saved beside the vectors when its seal names exactly these vectors and this graph file.</summary>
     private void UseSavedGraph(string path, ReadOnlySpan<byte> contentHash)
     {
-        var graph = GraphPath(path);
-        if (!UsesHnsw || !File.Exists(graph))
+        var (graph, seal) = (GraphPath(path), SealPath(path));
+        if (!UsesHnsw || !File.Exists(graph) || !File.Exists(seal))
         {
             return;
         }
 
-        var all = File.ReadAllBytes(graph);
-        if (all.Length < 64
-            || !all.AsSpan(all.Length - 64, 32).SequenceEqual(contentHash)
-            || !SHA256.HashData(all.AsSpan(0, all.Length - 64)).AsSpan().SequenceEqual(all.AsSpan(all.Length - 32)))
+        var stamp = File.ReadAllBytes(seal);
+        if (stamp.Length != 64 || !stamp.AsSpan(0, 32).SequenceEqual(contentHash))
         {
             return;
         }
 
-        // USearch reads a graph from a file of its own: the bytes without the two hashes.
-        var temp = Path.Combine(Path.GetTempPath(), $"matching-{Guid.NewGuid():N}.hnsw");
-        try
+        using (var stream = File.OpenRead(graph))
         {
-            File.WriteAllBytes(temp, all.AsSpan(0, all.Length - 64).ToArray());
-            var loaded = new USearchIndex(temp);
-            if (loaded.Size() != (ulong)Count)
+            if (!SHA256.HashData(stream).AsSpan().SequenceEqual(stamp.AsSpan(32)))
             {
-                loaded.Dispose();
                 return;
             }
+        }
 
-            _hnsw = new Lazy<USearchIndex?>(loaded);
-            GraphLoaded = true;
-        }
-        finally
+        var loaded = new USearchIndex(graph);
+        if (loaded.Size() != (ulong)Count)
         {
-            File.Delete(temp);
+            loaded.Dispose();
+            return;
         }
+
+        _hnsw = new Lazy<USearchIndex?>(loaded);
+        GraphLoaded = true;
     }
 
     /// <summary>Reads an index written by <see cref="Save"/>, checking its checksum, its own record-set hash and that
