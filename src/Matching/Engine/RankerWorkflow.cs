@@ -543,26 +543,24 @@ public static class RankerWorkflow
     {
         private readonly Context _context;
         private readonly string? _prefix;
-        private readonly Dictionary<string, RankingGroup> _training;
-        private readonly Dictionary<string, RankingGroup> _evaluation;
+        // A demand is trained on exactly the list it is evaluated on (RankingDataset.EvaluationGroup says why): one group each.
+        private readonly Dictionary<string, RankingGroup> _groups;
         private FoldAssignment[] _assignment = [];
         private int _seed;
         private FoldGrouping _grouping;
 
         public SetState(TrainingSet set, Context context, string? prefix)
-            : this(set, context, prefix, context.TrainableDemands(), new(StringComparer.Ordinal), new(StringComparer.Ordinal))
+            : this(set, context, prefix, context.TrainableDemands(), new(StringComparer.Ordinal))
         {
         }
 
-        private SetState(TrainingSet set, Context context, string? prefix, List<Demand> demands,
-            Dictionary<string, RankingGroup> training, Dictionary<string, RankingGroup> evaluation)
+        private SetState(TrainingSet set, Context context, string? prefix, List<Demand> demands, Dictionary<string, RankingGroup> groups)
         {
             Set = set;
             _context = context;
             _prefix = prefix;
             Demands = demands;
-            _training = training;
-            _evaluation = evaluation;
+            _groups = groups;
         }
 
         public TrainingSet Set { get; }
@@ -573,13 +571,13 @@ public static class RankerWorkflow
         /// groups), split into <paramref name="folds"/> inner folds with the same grouping and a seed of their own.</summary>
         public SetState Inner(int outer, int folds)
         {
-            var inner = new SetState(Set, _context, _prefix, [.. Outside(outer)], _training, _evaluation);
+            var inner = new SetState(Set, _context, _prefix, [.. Outside(outer)], _groups);
             inner.Split(folds, _seed + outer + 1, _grouping, log: null, single: true);
             return inner;
         }
 
-        /// <summary>Computes every demand's training and evaluation group once (features on every core); folds and grid
-        /// points reuse them.</summary>
+        /// <summary>Computes every demand's group (its training and evaluation list) once, features on every core; folds
+        /// and grid points reuse them.</summary>
         public void Precompute()
         {
             var judgedOnly = Set.Data.JudgedOnly;
@@ -588,13 +586,11 @@ public static class RankerWorkflow
                 .ToList();
             foreach (var (id, group) in groups)
             {
-                // A demand is trained on exactly the list it is evaluated on (RankingDataset.EvaluationGroup says why).
-                _training[id] = group;
-                _evaluation[id] = group;
+                _groups[id] = group;
             }
         }
 
-        public RankingGroup TrainingGroup(Demand demand) => _training[demand.Id];
+        public RankingGroup TrainingGroup(Demand demand) => _groups[demand.Id];
 
         public void Split(int folds, int seed, FoldGrouping grouping, TextWriter? log, bool single)
         {
@@ -613,11 +609,11 @@ public static class RankerWorkflow
         public IEnumerable<Demand> Outside(int fold) => _assignment.Where(a => a.Fold != fold).Select(a => Demands[a.Demand]);
 
         public IEnumerable<KeyedGroup> Keyed(IEnumerable<Demand> demands) =>
-            demands.Select(d => new KeyedGroup(_prefix + d.Id, _training[d.Id], (float)Set.Weight));
+            demands.Select(d => new KeyedGroup(_prefix + d.Id, _groups[d.Id], (float)Set.Weight));
 
         /// <summary>The evaluation groups of a fold's held-out demands.</summary>
         public List<RankingGroup> HeldOut(int fold) =>
-            [.. _assignment.Where(a => a.Fold == fold).Select(a => _evaluation[Demands[a.Demand].Id])];
+            [.. _assignment.Where(a => a.Fold == fold).Select(a => _groups[Demands[a.Demand].Id])];
 
         /// <summary>BM25 and the model on the fold's held-out demands (a null model: the BM25 order for both).</summary>
         public (RankingScores Bm25, RankingScores Reranked) ScoreHeldOut(int fold, CompiledTreeEnsemble? model)
