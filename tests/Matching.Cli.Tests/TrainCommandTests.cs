@@ -1,3 +1,4 @@
+using Matching.Ranking;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -33,6 +34,32 @@ public sealed class TrainCommandTests
             Assert.That(result.Out, Does.Contain("fold 1").And.Contain("fold 2").And.Contain("mean").And.Contain("features by gain:"));
             Assert.That(result.Out, Does.Contain("BM25 MRR@10").And.Contain("reranked MRR@10"));
             Assert.That(File.Exists(temp["ranker.zip"]) && File.Exists(temp["ranker.json"]), Is.True);
+        }
+    }
+
+    [Test]
+    public void Train_SemanticOn_ModelUsesTheCosine_RefusedWithoutTheRoute_ExitCode2()
+    {
+        using var temp = new TempDir();
+        var train = Cli.Run([.. TrainArgs(temp, temp["semantic.zip"]), "--semantic", "on"]);
+        Assert.That(train.ExitCode, Is.EqualTo(0), train.Err);
+        var metadata = RankerModel.ReadMetadata(temp["semantic.zip"]);
+
+        string[] match = ["match", "--no-agenda", "--no-report", "--model", temp["semantic.zip"]];
+        var without = Cli.Run([.. match, "--out", temp["off"]]);
+        var with = Cli.Run([.. match, "--out", temp["on"], "--semantic", "on"]);
+        var evaluate = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", temp["judgments.qrels"], "--model", temp["semantic.zip"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(metadata.UsesSemanticCosine(), Is.True);
+            Assert.That(metadata.Parameters[RankerMetadata.SemanticCosineParameter], Is.EqualTo("on"));
+            Assert.That(without.ExitCode, Is.EqualTo(2), without.Err);
+            Assert.That(without.Err, Does.Contain("trained with text vectors").And.Contain("--semantic on"));
+            Assert.That(Directory.Exists(temp["off"]) && Directory.EnumerateFileSystemEntries(temp["off"]).Any(), Is.False, "nothing written");
+            Assert.That(evaluate.ExitCode, Is.EqualTo(2), evaluate.Err);
+            Assert.That(with.ExitCode, Is.EqualTo(0), with.Err);
+            Assert.That(RankerModel.ReadMetadata(RankerModel.DefaultPath).UsesSemanticCosine(), Is.False, "the default model needs no vectors");
         }
     }
 

@@ -14,7 +14,7 @@ internal static class EvaluateCommand
     public static Command Create(CommandHost host)
     {
         var ranking = new RankingOptions();
-        var model = CommonOptions.Model("Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model.");
+        var model = CommonOptions.Model("Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model (with --semantic on, the one shipped for it).");
         var runOut = new Option<string?>("--run-out") { Description = "Write the final (reranked, if a model is used) TREC run here.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
         var threads = CommonOptions.Threads("Query threads (retrieval and features); the metrics do not depend on it.");
@@ -36,7 +36,7 @@ internal static class EvaluateCommand
         {
             var data = ranking.Read(parse, host, feedback.Apply(parse, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) }));
             data = data.WithSemantic(semantic.On(parse), semantic.Load(parse, host), semantic.DepthOf(parse));
-            var ranker = host.LoadModel(parse.GetValue(model)!);
+            var ranker = host.LoadModel(parse.GetValue(model)!, data.Semantic);
             if (data.Semantic && ranker is not null && !CommandHost.FitsExpandedLists(ranker.Metadata, feedback: false))
             {
                 host.Err.WriteLine("warning: " + CommandHost.Bm25ModelOnFusedLists("evaluated as asked (match would rank by the fused order)"));

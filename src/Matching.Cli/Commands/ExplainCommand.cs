@@ -15,7 +15,7 @@ internal static class ExplainCommand
         var achievementId = new Option<string>("--achievement") { Description = "Achievement id.", Required = true, HelpName = "ID" };
         var achievements = CommonOptions.Achievements("Achievements file (default: the sample event).");
         var demands = CommonOptions.Demands("Demands file (default: the sample event).");
-        var model = CommonOptions.Model("Reranker zip, or none. Default: the shipped model.");
+        var model = CommonOptions.Model("Reranker zip, or none. Default: the shipped model (with --semantic on, the one shipped for it).");
         var analyzer = CommonOptions.Analyzer();
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
@@ -44,7 +44,7 @@ internal static class ExplainCommand
                 ?? throw new InputFormatException(achievementsPath, 0, "id", "no achievement with this id", parse.GetValue(achievementId));
 
             var (ranker, bm25Strength) = host.RankerForLists(
-                host.LoadModel(parse.GetValue(model)!), host.Bm25Strength(parse.GetValue(model)!), semantic.On(parse), feedback: false);
+                host.LoadModel(parse.GetValue(model)!, semantic.On(parse)), host.Bm25Strength(parse.GetValue(model)!), semantic.On(parse), feedback: false);
 
             using var engine = MatchingEngine.Create(achievementList, demandList, new EngineOptions
             {

@@ -23,7 +23,7 @@ internal static class MatchCommand
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
         var onBadRow = CommonOptions.OnBadRow();
-        var model = CommonOptions.Model("Reranker: a model zip, or none for BM25 order. Default: the shipped model.");
+        var model = CommonOptions.Model("Reranker: a model zip, or none for BM25 order. Default: the shipped model (with --semantic on, the one shipped for it).");
         var options = new Option<string?>("--options") { Description = "Event rules (JSON): title, hard filters, soft preferences, pair filters, agenda shape. See the README.", HelpName = "FILE" };
         var capacityFile = new Option<string?>("--capacity-file") { Description = "CSV organization,capacity,unavailable_slots for the agenda.", HelpName = "FILE" };
         var slots = new Option<int?>("--slots") { Description = "Agenda slots (overrides the options file; default 8).", HelpName = "N" };
@@ -103,7 +103,7 @@ internal static class MatchCommand
 
             var retrieval = feedback.Apply(parse, new Matching.Retrieval.RetrievalOptions { MaxQueryTerms = parse.GetValue(maxQueryTerms) });
             var (ranker, bm25Strength) = host.RankerForLists(
-                host.LoadModel(parse.GetValue(model)!), host.Bm25Strength(parse.GetValue(model)!), semantic.On(parse), retrieval.Feedback);
+                host.LoadModel(parse.GetValue(model)!, semantic.On(parse)), host.Bm25Strength(parse.GetValue(model)!), semantic.On(parse), retrieval.Feedback);
 
             var engineOptions = new EngineOptions
             {

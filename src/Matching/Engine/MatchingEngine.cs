@@ -38,6 +38,11 @@ public sealed partial class MatchingEngine : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RerankDepth, 1, nameof(options.RerankDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SemanticDepth, 1, nameof(options.SemanticDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.FusionK, 1, nameof(options.FusionK));
+        if (options.Ranker is { } ranker && !options.Semantic && ranker.Metadata.UsesSemanticCosine())
+        {
+            throw new ArgumentException("the ranker was trained with text vectors (semantic_cosine): set Semantic, or use a model trained without them", nameof(options));
+        }
+
         _achievementDirectory = achievementDirectory;
         _demandDirectory = demandDirectory;
         _options = options;
@@ -248,8 +253,7 @@ public sealed partial class MatchingEngine : IDisposable
         }
 
         var route = s.Semantic.Value;
-        var vector = route.Demands.VectorOf(demand.Id, IndexedRecord.From(demand).Hash) ?? route.Encoder.Encode([SemanticRoute.TextOf(demand)])[0];
-        var near = route.Achievements.Search(vector, _options.SemanticDepth, excludeId);
+        var near = route.Achievements.Search(route.VectorOf(demand), _options.SemanticDepth, excludeId);
         return RankFusion.Fuse(lexical, [.. near.Select(n => n.Id)], _options.FusionK);
     }
 
@@ -263,8 +267,7 @@ public sealed partial class MatchingEngine : IDisposable
         }
 
         var route = s.Semantic.Value;
-        var vector = route.Achievements.VectorOf(achievement.Id, IndexedRecord.From(achievement).Hash) ?? route.Encoder.Encode([SemanticRoute.TextOf(achievement)])[0];
-        var near = route.Demands.Search(vector, _options.SemanticDepth);
+        var near = route.Demands.Search(route.VectorOf(achievement), _options.SemanticDepth);
         return RankFusion.Fuse(lexical, [.. near.Select(n => n.Id)], _options.FusionK);
     }
 
@@ -314,9 +317,16 @@ public sealed partial class MatchingEngine : IDisposable
     private static float[] FeaturesForAchievement(Snapshot s, Achievement achievement, IReadOnlyList<string> demandIds)
     {
         var space = s.Features.Value;
-        return space.ForAchievement(
+        var rows = space.ForAchievement(
             space.HasAchievement(achievement.Id) ? space.Achievement(achievement.Id) : space.PrepareAchievement(achievement),
             demandIds);
+        if (s.Semantic is not null)
+        {
+            var route = s.Semantic.Value;
+            Matching.Features.SemanticSimilarity.Fill(rows, route.VectorOf(achievement), demandIds, route.Demands.CosineWith);
+        }
+
+        return rows;
     }
 
     /// <summary>The calibrated probability of one feature row with its ranking score, or null without a calibration.</summary>
@@ -359,7 +369,14 @@ public sealed partial class MatchingEngine : IDisposable
     private static float[] FeaturesForDemand(Snapshot s, Demand demand, IReadOnlyList<string> achievementIds)
     {
         var space = s.Features.Value;
-        return space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), achievementIds);
+        var rows = space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), achievementIds);
+        if (s.Semantic is not null)
+        {
+            var route = s.Semantic.Value;
+            Matching.Features.SemanticSimilarity.Fill(rows, route.VectorOf(demand), achievementIds, route.Achievements.CosineWith);
+        }
+
+        return rows;
     }
 
     /// <summary>Query analyses made while the records were indexed and not yet taken by a query (tests).</summary>

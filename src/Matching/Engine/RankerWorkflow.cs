@@ -228,6 +228,11 @@ public static class RankerWorkflow
                 ["folds"] = Invariant(plan.Folds),
                 ["fold_groups"] = plan.Grouping == FoldGrouping.Components ? "components" : "demands",
             };
+            if (sets.Any(s => s.Data.Semantic))
+            {
+                parameters[RankerMetadata.SemanticCosineParameter] = "on";
+            }
+
             if (single)
             {
                 var data = sets[0].Data;
@@ -518,6 +523,11 @@ public static class RankerWorkflow
             ["candidates"] = data.Candidates is not null ? "given" : data.Semantic ? "bm25+vectors" : "bm25",
             ["judged_only"] = data.JudgedOnly ? "true" : "false",
         };
+        if (data.Semantic)
+        {
+            parameters[RankerMetadata.SemanticCosineParameter] = "on";
+        }
+
         if (data.ExcludeSelfPrefix is { } prefix)
         {
             parameters["exclude_self"] = prefix;
@@ -737,8 +747,9 @@ public static class RankerWorkflow
         public static Context Create(RankingData data)
         {
             var semantic = data.Semantic && data.Candidates is null;
-            // The event's word vectors learn from both sides' texts (the demands are not indexed here).
-            var encoder = !semantic ? null : data.Encoder ?? WordVectorEncoder.Train(
+            // The event's word vectors learn from both sides' texts (the demands are not indexed here). Given lists take
+            // no candidates by meaning, but their pairs still get semantic_cosine.
+            var encoder = !data.Semantic ? null : data.Encoder ?? WordVectorEncoder.Train(
                 [.. data.Achievements.Select(SemanticRoute.TextOf), .. data.Demands.Select(SemanticRoute.TextOf)]);
             var engine = MatchingEngine.Create(data.Candidates is null ? data.Achievements : [], [], new EngineOptions
             {
@@ -755,6 +766,8 @@ public static class RankerWorkflow
                     Depth = data.Depth,
                     Run = data.Candidates,
                     ExcludeSelfPrefix = data.ExcludeSelfPrefix,
+                    Vectors = encoder is null ? null : RecordVectors.Encode(encoder,
+                        [.. data.Achievements.Select(a => (a.Id, SemanticRoute.TextOf(a)))], [.. data.Demands.Select(d => (d.Id, SemanticRoute.TextOf(d)))]),
                 });
                 return new Context(engine, data, dataset);
             }

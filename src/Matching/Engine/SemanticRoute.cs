@@ -35,6 +35,14 @@ internal sealed class SemanticRoute : IDisposable
     /// <summary>The text a record is encoded from: title, keywords, then description.</summary>
     public static string TextOf(Demand d) => string.Join("\n", d.Title, string.Join("；", d.Keywords), d.Description);
 
+    /// <summary>A demand's vector: the stored one when the route holds this demand with this content, else encoded now.</summary>
+    public float[] VectorOf(Demand demand) =>
+        Demands.VectorOf(demand.Id, IndexedRecord.From(demand).Hash) ?? Encoder.Encode([TextOf(demand)])[0];
+
+    /// <summary>An achievement's vector (see <see cref="VectorOf(Demand)"/>).</summary>
+    public float[] VectorOf(Achievement achievement) =>
+        Achievements.VectorOf(achievement.Id, IndexedRecord.From(achievement).Hash) ?? Encoder.Encode([TextOf(achievement)])[0];
+
     /// <summary>Builds the route over the records of a snapshot.</summary>
     /// <param name="achievementSources">Every indexed achievement as stored JSON.</param>
     /// <param name="demandSources">Every indexed demand as stored JSON.</param>

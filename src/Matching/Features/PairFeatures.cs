@@ -9,7 +9,7 @@ namespace Matching.Features;
 public static class PairFeatures
 {
     /// <summary>Bump when any feature's definition changes (also changes <see cref="Hash"/>).</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Feature names, in the order of the feature vector.</summary>
     public static readonly IReadOnlyList<string> Names =
@@ -46,6 +46,7 @@ public static class PairFeatures
         "spec_met",                  // demand specs (容量保持率≥90%) met by an achievement spec (−1: the demand states none)
         "spec_conflict",             // demand specs a comparable achievement spec violates (−1: the demand states none)
         "char_order_loss",           // share of the letters the demand's short text and the achievement's lead have in common (with repeats) that the LCS leaves out: out of order (−1: none in common)
+        "semantic_cosine",           // cosine of the two records' text vectors by the route by meaning's encoder (−2: the route is off, or a text has no known word)
     ];
 
     /// <summary>Number of features.</summary>
@@ -53,6 +54,9 @@ public static class PairFeatures
 
     /// <summary>Index of <c>bm25_rank</c>, the feature a model's score blend anchors on.</summary>
     internal static int Bm25RankIndex { get; } = IndexOfName("bm25_rank");
+
+    /// <summary>Index of <c>semantic_cosine</c>, the one feature set outside the extractor (<see cref="SemanticSimilarity"/>).</summary>
+    internal static int SemanticCosineIndex { get; } = IndexOfName("semantic_cosine");
 
     private static int IndexOfName(string name)
     {
@@ -73,6 +77,9 @@ public static class PairFeatures
 
     internal const float Unknown = -1f;
     internal const float UnknownMaturity = -10f;
+
+    /// <summary><c>semantic_cosine</c> without vectors: below any cosine.</summary>
+    internal const float UnknownSimilarity = -2f;
 }
 
 /// <summary>A profile with the idf of its words in the OTHER side's corpus, computed once per record.</summary>
@@ -342,12 +349,13 @@ internal sealed class PairFeatureExtractor
     /// <summary>The share of common characters out of order; −1 when there are none in common.</summary>
     private static float OrderLoss(int common, int lcs) => common == 0 ? PairFeatures.Unknown : (float)(common - lcs) / common;
 
-    /// <summary>Columns 27–30 from the shared counts: the same arithmetic for both implementations.</summary>
+    /// <summary>Columns 27–30 from the shared counts (and 32 as unknown): the same arithmetic for both implementations.</summary>
     private static void TextFeatures(RecordProfile d, RecordProfile a, int sharedPairs, int sharedTitleBigrams, Span<float> f)
     {
         f[27] = d.WordPairs.Length == 0 ? PairFeatures.Unknown : (float)sharedPairs / d.WordPairs.Length;
         f[28] = !d.HasTitle || !a.HasTitle ? PairFeatures.Unknown : Sets.Jaccard(sharedTitleBigrams, d.TitleBigrams.Length, a.TitleBigrams.Length);
         (f[29], f[30]) = NumericSpecs.Compare(d.Specs, a.Specs);
+        f[32] = PairFeatures.UnknownSimilarity; // set by SemanticSimilarity when the route by meaning is on
     }
 
     private static int CountMarked(int[] ids, int[] termTf)

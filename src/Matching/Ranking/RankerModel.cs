@@ -21,6 +21,16 @@ public sealed record RankerMetadata
     /// <summary>The metadata format.</summary>
     public string Format { get; init; } = RankerModel.FormatName;
 
+    /// <summary>The parameter (value <c>on</c>) of a model trained with text vectors, whose <c>semantic_cosine</c> feature
+    /// is known only when the route by meaning is on.</summary>
+    public const string SemanticCosineParameter = "semantic_cosine";
+
+    /// <summary>Whether the model was trained with text vectors (<see cref="SemanticCosineParameter"/>, in its parameters
+    /// or any set's): without the route by meaning every pair's <c>semantic_cosine</c> would be unknown, which it never
+    /// saw in training.</summary>
+    public bool UsesSemanticCosine() =>
+        Parameters.ContainsKey(SemanticCosineParameter) || (Sets?.Any(s => s.Parameters.ContainsKey(SemanticCosineParameter)) ?? false);
+
     /// <summary>Hash of the feature definitions the model was trained on.</summary>
     public required string FeatureHash { get; init; }
 
@@ -177,6 +187,10 @@ public sealed class RankerModel
 
     /// <summary>The model shipped with Matching (<c>resources/models/matching-ranker.zip</c>).</summary>
     public static string DefaultPath => Path.Combine(ResourceLocator.Root, "models", "matching-ranker.zip");
+
+    /// <summary>The model shipped for the route by meaning (<c>resources/models/matching-ranker-semantic.zip</c>): trained
+    /// with text vectors (<see cref="RankerMetadata.UsesSemanticCosine"/>), the default when the route is on.</summary>
+    public static string SemanticPath => Path.Combine(ResourceLocator.Root, "models", "matching-ranker-semantic.zip");
 
     /// <summary>Loads the model shipped with Matching.</summary>
     public static RankerModel LoadDefault() => Load(DefaultPath);

@@ -16,6 +16,9 @@ internal sealed class CandidateOptions
     /// <summary>Demand ids that start with this prefix never get the achievement whose id is the rest
     /// (pair tasks: demand q123 is the same sentence as achievement 123).</summary>
     public string? ExcludeSelfPrefix { get; init; }
+
+    /// <summary>Text vectors of the records, for the <c>semantic_cosine</c> feature; null leaves it unknown.</summary>
+    public RecordVectors? Vectors { get; init; }
 }
 
 /// <summary>BM25 candidates of a demand: the top <c>depth</c>, never the achievement with id <c>excludeId</c>.</summary>
@@ -103,6 +106,7 @@ internal sealed class RankingDataset
     private RankingGroup Group(Demand demand, List<string> ids, List<double>? scores)
     {
         var features = _space.ForDemand(demand.Id, ids);
+        _options.Vectors?.Fill(demand.Id, features, ids);
         var n = PairFeatures.Count;
         var order = Enumerable.Range(0, ids.Count).ToArray();
         if (_runLists is not null)

@@ -99,6 +99,16 @@ internal sealed class VectorIndex : IDisposable
     public IEnumerable<VectorEntry> Entries() =>
         Enumerable.Range(0, Count).Select(i => new VectorEntry(_ids[i], _hashes[i], _data.AsSpan(i * Dimension, Dimension).ToArray()));
 
+    /// <summary>The cosine of a unit <paramref name="query"/> with a record's stored vector, or null when the record is
+    /// not held or its vector is all zero (no copy of the vector is made).</summary>
+    public float? CosineWith(float[] query, string id) =>
+        _rows.TryGetValue(id, out var row) ? Cosine(query, _data.AsSpan(row * Dimension, Dimension)) : null;
+
+    /// <summary>The cosine of a unit <paramref name="query"/> and a unit (or all-zero) vector: their inner product, or null
+    /// when the vector is all zero or of another length.</summary>
+    internal static float? Cosine(ReadOnlySpan<float> query, ReadOnlySpan<float> vector) =>
+        query.Length == 0 || vector.Length != query.Length || TensorPrimitives.MaxMagnitude(vector) == 0 ? null : TensorPrimitives.Dot(query, vector);
+
     /// <summary>The stored vector of a record, or null.</summary>
     public float[]? VectorOf(string id) =>
         _rows.TryGetValue(id, out var row) ? _data.AsSpan(row * Dimension, Dimension).ToArray() : null;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Lucene.Net.Store;
 using Matching.Engine;
+using Matching.Features;
 using Matching.Indexing;
 using Matching.Retrieval;
 using Matching.Text;
@@ -122,6 +123,53 @@ public sealed class SemanticRouteTests
         // The other direction: the four fish-pond demands are the achievement's nearest by meaning, D1 among them.
         using var wider = MatchingEngine.Create(achievements, demands, Semantic(depth: 4));
         Assert.That(wider.MatchAchievement(Oxygen, 10).Select(c => c.Id), Does.Contain("D1"));
+    }
+
+    [Test]
+    public void SemanticCosineFeature_TheVectorsCosineWithTheRoute_UnknownWithout_SameForTraining()
+    {
+        Demand[] demands = [DeadFish, .. Linking];
+        Achievement[] achievements = [Oxygen, .. Others];
+        var encoder = WordVectorEncoder.Train(Texts(), Small);
+        using var semantic = MatchingEngine.Create(achievements, demands, Semantic(encoder: encoder));
+        using var lexical = MatchingEngine.Create(achievements, demands);
+        List<string> ids = [.. achievements.Select(a => a.Id)];
+        var n = PairFeatures.Count;
+        var column = PairFeatures.SemanticCosineIndex;
+
+        var on = semantic.FeaturesForDemand(DeadFish, ids);
+        var off = lexical.FeaturesForDemand(DeadFish, ids);
+        var query = encoder.Encode([SemanticRoute.TextOf(DeadFish)])[0];
+        var training = (float[])off.Clone();
+        RecordVectors.Encode(encoder, [.. achievements.Select(a => (a.Id, SemanticRoute.TextOf(a)))], [.. demands.Select(d => (d.Id, SemanticRoute.TextOf(d)))])
+            .Fill(DeadFish.Id, training, ids);
+
+        using (Assert.EnterMultipleScope())
+        {
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var expected = TensorPrimitives.Dot(query, encoder.Encode([SemanticRoute.TextOf(achievements[i])])[0]);
+                Assert.That(on[(i * n) + column], Is.EqualTo(expected).Within(1e-6), ids[i]);
+                Assert.That(off[(i * n) + column], Is.EqualTo(-2f), "without the route the cosine is unknown");
+                Assert.That(training[(i * n) + column], Is.EqualTo(on[(i * n) + column]), "training fills the same column the same way");
+                // Every other column is the route's business only through the candidate list, not the features.
+                Assert.That(on.AsSpan(i * n, column).ToArray(), Is.EqualTo(off.AsSpan(i * n, column).ToArray()));
+            }
+
+            // 鱼塘死鱼 shares no word with 溶解氧在线监测系统, yet it is the nearest by meaning.
+            Assert.That(Enumerable.Range(0, ids.Count).MaxBy(i => on[(i * n) + column]), Is.EqualTo(0));
+        }
+    }
+
+    [Test]
+    public void SemanticCosineFeature_UnknownForAQueryWithNoKnownWord()
+    {
+        var rows = new float[2 * PairFeatures.Count];
+        SemanticSimilarity.Fill(rows, new float[4], ["A1", "A2"], (_, _) => 1f);
+        SemanticSimilarity.Fill(rows.AsSpan(PairFeatures.Count), [1f, 0f, 0f, 0f], ["A2"], (_, _) => null);
+        Assert.That(new[] { rows[PairFeatures.SemanticCosineIndex], rows[PairFeatures.Count + PairFeatures.SemanticCosineIndex] }, Is.All.EqualTo(-2f));
+        Assert.That(VectorIndex.Cosine([0.6f, 0.8f], [0.8f, 0.6f]), Is.EqualTo(0.96f).Within(1e-6));
+        Assert.That(VectorIndex.Cosine([0.6f, 0.8f], [0f, 0f]), Is.Null);
     }
 
     [Test]

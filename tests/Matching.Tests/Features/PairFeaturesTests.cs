@@ -12,7 +12,7 @@ public sealed class PairFeaturesTests
     public void Names_AreDistinctAndHashIsStable()
     {
         Assert.That(PairFeatures.Names, Is.Unique);
-        Assert.That(PairFeatures.Count, Is.EqualTo(32));
+        Assert.That(PairFeatures.Count, Is.EqualTo(33));
         Assert.That(PairFeatures.Hash, Does.Match("^[0-9a-f]{16}$"));
     }
 
