@@ -21,9 +21,7 @@
 # model is evaluated on CSL dev (keywords and titles) and, with --require-no-loss, not written (exit 8) when it is
 # below BM25 on any training set's cross-validation or on a dev set.
 # Environment: GRID (the search grid; default "trees=100,300;leaves=8,20;min-leaf=20,100;learning-rate=0.05"),
-# MATCHING (the CLI; default the Release build of this clone), WORK (default benchmarks/quality/work), SEMANTIC (on:
-# train the model shipped for the route by meaning, models/matching-ranker-semantic.zip: lists fused with each set's
-# event-trained word vectors and the semantic_cosine feature, the dev sets evaluated the same way; default off).
+# MATCHING (the CLI; default the Release build of this clone), WORK (default benchmarks/quality/work).
 set -euo pipefail
 
 if [[ $# -lt 1 || ! -d "$1" ]]; then
@@ -34,12 +32,7 @@ fi
 data=$(cd "$1" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-semantic=${SEMANTIC:-off}
-if [[ "$semantic" == on ]]; then
-  out=${2:-$repo/models/matching-ranker-semantic.zip}
-else
-  out=${2:-$repo/models/matching-ranker.zip}
-fi
+out=${2:-$repo/models/matching-ranker.zip}
 work=${WORK:-$here/work}/shipped
 matching=${MATCHING:-$repo/src/Matching.Cli/bin/Release/net10.0/Matching.Cli}
 if [[ -z "${MATCHING:-}" && ! -x "$matching" ]]; then
@@ -69,4 +62,4 @@ cat >"$work/dev.sets.json" <<EOF
 EOF
 
 grid=${GRID:-trees=100,300;leaves=8,20;min-leaf=20,100;learning-rate=0.05}
-"$matching" train --sets "$work/sets.json" --dev "$work/dev.sets.json" --folds 5 --seed 1 --search --grid "$grid" --require-no-loss --semantic "$semantic" --out "$out"
+"$matching" train --sets "$work/sets.json" --dev "$work/dev.sets.json" --folds 5 --seed 1 --search --grid "$grid" --require-no-loss --out "$out"

@@ -14,7 +14,7 @@ internal static class EvaluateCommand
     public static Command Create(CommandHost host)
     {
         var ranking = new RankingOptions();
-        var model = CommonOptions.Model("Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model (with --semantic on, the one shipped for it).");
+        var model = CommonOptions.Model("Ranker to evaluate: a model zip, or none for BM25 only. Default: the shipped model.");
         var runOut = new Option<string?>("--run-out") { Description = "Write the final (reranked, if a model is used) TREC run here.", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of a table." };
         var threads = CommonOptions.Threads("Query threads (retrieval and features); the metrics do not depend on it.");

@@ -15,7 +15,7 @@ internal static class ExplainCommand
         var achievementId = new Option<string>("--achievement") { Description = "Achievement id.", Required = true, HelpName = "ID" };
         var achievements = CommonOptions.Achievements("Achievements file (default: the sample event).");
         var demands = CommonOptions.Demands("Demands file (default: the sample event).");
-        var model = CommonOptions.Model("Reranker zip, or none. Default: the shipped model (with --semantic on, the one shipped for it).");
+        var model = CommonOptions.Model("Reranker zip, or none. Default: the shipped model.");
         var analyzer = CommonOptions.Analyzer();
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();

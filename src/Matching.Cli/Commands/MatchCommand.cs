@@ -23,7 +23,7 @@ internal static class MatchCommand
         var encoding = CommonOptions.Encoding();
         var sheet = CommonOptions.Sheet();
         var onBadRow = CommonOptions.OnBadRow();
-        var model = CommonOptions.Model("Reranker: a model zip, or none for BM25 order. Default: the shipped model (with --semantic on, the one shipped for it).");
+        var model = CommonOptions.Model("Reranker: a model zip, or none for BM25 order. Default: the shipped model.");
         var options = new Option<string?>("--options") { Description = "Event rules (JSON): title, hard filters, soft preferences, pair filters, agenda shape. See the README.", HelpName = "FILE" };
         var capacityFile = new Option<string?>("--capacity-file") { Description = "CSV organization,capacity,unavailable_slots for the agenda.", HelpName = "FILE" };
         var slots = new Option<int?>("--slots") { Description = "Agenda slots (overrides the options file; default 8).", HelpName = "N" };

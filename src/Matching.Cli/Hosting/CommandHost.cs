@@ -101,12 +101,11 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
     /// <summary>The sample event's file of that name (the default input of <c>match</c> and <c>explain</c>).</summary>
     public static string SampleFile(string name) => Path.Combine(SampleEvent.Directory, name);
 
-    /// <summary>A <c>--model</c> value's ranker: none for <c>none</c>, the shipped model for <c>default</c> (with the route
-    /// by meaning on, the one shipped for it), else the file.</summary>
+    /// <summary>A <c>--model</c> value's ranker: none for <c>none</c>, the shipped model for <c>default</c>, else the file.</summary>
     /// <exception cref="UsageException">The model was trained with text vectors and <paramref name="semantic"/> is off.</exception>
     public RankerModel? LoadModel(string value, bool semantic = false)
     {
-        if (ModelPath(value, semantic) is not { } path)
+        if (ModelPath(value) is not { } path)
         {
             return null;
         }
@@ -116,7 +115,7 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         {
             throw new UsageException(
                 $"the ranker {path} was trained with text vectors (--semantic on; feature semantic_cosine), which this run does not compute: " +
-                "add --semantic on, or use a model trained without it (--model default)");
+                "add --semantic on, or use a model trained without it (such as --model default, the shipped one)");
         }
 
         Log($"ranker: {path} ({model.Metadata.Trainer}, {model.TreeCount} trees, features {model.Metadata.FeatureHash})");
@@ -199,13 +198,10 @@ internal sealed class CommandHost(TextWriter stdout, TextWriter stderr)
         }
     }
 
-    /// <summary>The model file a <c>--model</c> value names: null for <c>none</c>, a shipped model for <c>default</c>.</summary>
-    /// <param name="value">The option's value.</param>
-    /// <param name="semantic">Whether the route by meaning is on: then <c>default</c> is the model shipped for it, when present.</param>
-    public static string? ModelPath(string value, bool semantic = false) =>
+    /// <summary>The model file a <c>--model</c> value names: null for <c>none</c>, the shipped model for <c>default</c>.</summary>
+    public static string? ModelPath(string value) =>
         value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
-        : value.Equals("default", StringComparison.OrdinalIgnoreCase)
-            ? semantic && File.Exists(RankerModel.SemanticPath) ? RankerModel.SemanticPath : RankerModel.DefaultPath
+        : value.Equals("default", StringComparison.OrdinalIgnoreCase) ? RankerModel.DefaultPath
         : value;
 
     private IReadOnlyList<T> Read<T>(string path, string option, string what, Func<ReadResult<T>> read)

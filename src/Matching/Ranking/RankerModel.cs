@@ -188,10 +188,6 @@ public sealed class RankerModel
     /// <summary>The model shipped with Matching (<c>resources/models/matching-ranker.zip</c>).</summary>
     public static string DefaultPath => Path.Combine(ResourceLocator.Root, "models", "matching-ranker.zip");
 
-    /// <summary>The model shipped for the route by meaning (<c>resources/models/matching-ranker-semantic.zip</c>): trained
-    /// with text vectors (<see cref="RankerMetadata.UsesSemanticCosine"/>), the default when the route is on.</summary>
-    public static string SemanticPath => Path.Combine(ResourceLocator.Root, "models", "matching-ranker-semantic.zip");
-
     /// <summary>Loads the model shipped with Matching.</summary>
     public static RankerModel LoadDefault() => Load(DefaultPath);
 
