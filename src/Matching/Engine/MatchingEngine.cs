@@ -97,6 +97,14 @@ public sealed partial class MatchingEngine : IDisposable
         bool prune = false,
         bool rebuild = false)
     {
+        var report = UpdateLucene(achievements, demands, options, prune, rebuild);
+        UpdateVectors(options, rebuild);
+        return report;
+    }
+
+    /// <summary>The Lucene indexes and profile stores of <see cref="UpdateIndex"/>, without the vectors.</summary>
+    private static IndexReport UpdateLucene(IEnumerable<Achievement> achievements, IEnumerable<Demand> demands, EngineOptions options, bool prune, bool rebuild)
+    {
         ArgumentNullException.ThrowIfNull(options.IndexPath, nameof(options.IndexPath));
         IndexCounts a, d;
         using (var achievementDirectory = IndexSchema.OpenDirectory(Path.Combine(options.IndexPath, "achievements")))
@@ -110,7 +118,6 @@ public sealed partial class MatchingEngine : IDisposable
                 sidecar: Profiles(options, RecordKind.Demands));
         }
 
-        UpdateVectors(options, rebuild);
         return new IndexReport(a, d);
     }
 
@@ -141,7 +148,8 @@ public sealed partial class MatchingEngine : IDisposable
         options ??= new EngineOptions();
         if (options.IndexPath is not null)
         {
-            UpdateIndex(achievements, demands, options);
+            // Opening brings the vectors up to date (with the route on): no separate engine for them, as UpdateIndex opens.
+            UpdateLucene(achievements, demands, options, prune: false, rebuild: false);
             return Open(options);
         }
 
@@ -505,21 +513,24 @@ public sealed partial class MatchingEngine : IDisposable
 
     private SemanticRoute BuildRoute(RecordSearcher achievements, RecordSearcher demands, SemanticRoute? prior)
     {
-        var a = achievements.AllSources().ToList();
-        var d = demands.AllSources().ToList();
+        // Ids and content hashes only: an unchanged record's vector is kept, so its source is read (and parsed) only when
+        // it must be encoded, or when the event's word vectors are trained.
         var folder = _options.IndexPath is null ? null : Path.Combine(_options.IndexPath, SemanticRoute.Folder);
-        var encoder = _options.Encoder ?? EventEncoder(folder, a, d);
-        return SemanticRoute.Build(a, d, encoder, prior, folder);
+        var encoder = _options.Encoder ?? EventEncoder(folder, achievements, demands);
+        return SemanticRoute.Build(
+            achievements.AllHashes(), id => SemanticRoute.TextOf(IndexedRecord.ToAchievement(achievements.SourceOf(id)!)),
+            demands.AllHashes(), id => SemanticRoute.TextOf(IndexedRecord.ToDemand(demands.SourceOf(id)!)),
+            encoder, prior, folder);
     }
 
     /// <summary>The word vectors trained on the records' own texts, once per engine (an on-disk index keeps them).</summary>
-    private ITextEncoder EventEncoder(string? folder, List<string> achievements, List<string> demands)
+    private ITextEncoder EventEncoder(string? folder, RecordSearcher achievements, RecordSearcher demands)
     {
         lock (_encoderLock)
         {
             return _encoder ??= SemanticRoute.EventEncoder(folder, () =>
-                [.. achievements.Select(j => SemanticRoute.TextOf(IndexedRecord.ToAchievement(j))),
-                    .. demands.Select(j => SemanticRoute.TextOf(IndexedRecord.ToDemand(j)))],
+                [.. achievements.AllSources().Select(j => SemanticRoute.TextOf(IndexedRecord.ToAchievement(j))),
+                    .. demands.AllSources().Select(j => SemanticRoute.TextOf(IndexedRecord.ToDemand(j)))],
                 _options.WordVectors);
         }
     }

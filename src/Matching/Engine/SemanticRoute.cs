@@ -44,20 +44,23 @@ internal sealed class SemanticRoute : IDisposable
         Achievements.VectorOf(achievement.Id, IndexedRecord.From(achievement).Hash) ?? Encoder.Encode([TextOf(achievement)])[0];
 
     /// <summary>Builds the route over the records of a snapshot.</summary>
-    /// <param name="achievementSources">Every indexed achievement as stored JSON.</param>
-    /// <param name="demandSources">Every indexed demand as stored JSON.</param>
+    /// <param name="achievements">Every indexed achievement's id and content hash, in id order.</param>
+    /// <param name="achievementText">The text of an achievement (by id) to encode: asked only for records whose vector is
+    /// not kept already.</param>
+    /// <param name="demands">Every indexed demand's id and content hash, in id order.</param>
+    /// <param name="demandText">The text of a demand to encode.</param>
     /// <param name="encoder">The encoder to use.</param>
     /// <param name="prior">The previous snapshot's route (its vectors are reused), or null.</param>
     /// <param name="folder">The on-disk folder of the vectors, or null in memory.</param>
-    public static SemanticRoute Build(IReadOnlyList<string> achievementSources, IReadOnlyList<string> demandSources, ITextEncoder encoder,
-        SemanticRoute? prior, string? folder)
+    public static SemanticRoute Build(IReadOnlyList<(string Id, string Hash)> achievements, Func<string, string> achievementText,
+        IReadOnlyList<(string Id, string Hash)> demands, Func<string, string> demandText, ITextEncoder encoder, SemanticRoute? prior, string? folder)
     {
-        var achievements = Side(achievementSources, j => IndexedRecord.ToAchievement(j) is var a ? (a.Id, TextOf(a)) : default, encoder, prior?.Achievements, folder, "achievements.vectors");
-        var demands = Side(demandSources, j => IndexedRecord.ToDemand(j) is var d ? (d.Id, TextOf(d)) : default, encoder, prior?.Demands, folder, "demands.vectors");
-        return new SemanticRoute(encoder, achievements, demands);
+        var achievementIndex = Side(achievements, achievementText, encoder, prior?.Achievements, folder, "achievements.vectors");
+        var demandIndex = Side(demands, demandText, encoder, prior?.Demands, folder, "demands.vectors");
+        return new SemanticRoute(encoder, achievementIndex, demandIndex);
     }
 
-    private static VectorIndex Side(IReadOnlyList<string> sources, Func<string, (string Id, string Text)> read, ITextEncoder encoder, VectorIndex? prior, string? folder, string file)
+    private static VectorIndex Side(IReadOnlyList<(string Id, string Hash)> keyed, Func<string, string> textOf, ITextEncoder encoder, VectorIndex? prior, string? folder, string file)
     {
         var path = folder is null ? null : Path.Combine(folder, file);
         if (prior is not null && prior.Fingerprint != encoder.Fingerprint)
@@ -71,8 +74,7 @@ internal sealed class SemanticRoute : IDisposable
             prior = loaded = VectorIndex.Load(path, encoder.Fingerprint);
         }
 
-        var keyed = sources.Select(json => (Record: read(json), Hash: IndexedRecord.HashOf(json))).Select(k => (k.Record.Id, k.Record.Text, k.Hash)).ToList();
-        var recordSet = VectorIndex.RecordSetHashOf(keyed.Select(k => (k.Id, k.Hash)));
+        var recordSet = VectorIndex.RecordSetHashOf(keyed);
         if (prior is not null && prior.RecordSetHash == recordSet)
         {
             // Read from the file just now: nobody else holds it, so it is used as it is, with its saved graph. A folder
@@ -93,8 +95,8 @@ internal sealed class SemanticRoute : IDisposable
         }
 
         var entries = new List<VectorEntry>(keyed.Count);
-        var missing = new List<(string Id, string Hash, string Text)>();
-        foreach (var (id, text, hash) in keyed)
+        var missing = new List<(string Id, string Hash)>();
+        foreach (var (id, hash) in keyed)
         {
             if (prior?.VectorOf(id, hash) is { } vector)
             {
@@ -102,7 +104,7 @@ internal sealed class SemanticRoute : IDisposable
             }
             else
             {
-                missing.Add((id, hash, text));
+                missing.Add((id, hash));
             }
         }
 
@@ -110,7 +112,7 @@ internal sealed class SemanticRoute : IDisposable
         for (var start = 0; start < missing.Count; start += batch)
         {
             var chunk = missing.GetRange(start, Math.Min(batch, missing.Count - start));
-            var vectors = encoder.Encode([.. chunk.Select(m => m.Text)]);
+            var vectors = encoder.Encode([.. chunk.Select(m => textOf(m.Id))]);
             entries.AddRange(chunk.Select((m, i) => new VectorEntry(m.Id, m.Hash, vectors[i])));
         }
 

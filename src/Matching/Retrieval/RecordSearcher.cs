@@ -421,6 +421,17 @@ internal sealed class RecordSearcher : IDisposable
         }
     }
 
+    /// <summary>Every record's id and content hash (<see cref="Indexing.IndexedRecord.HashOf"/> of its source, as
+    /// indexed), in id order: what tells whether vectors kept beside the index are still the records', without reading
+    /// or parsing any record.</summary>
+    public List<(string Id, string Hash)> AllHashes()
+    {
+        var fields = new HashSet<string> { IndexSchema.Hash };
+        // Stored-field reads decompress a block each: on every core (the reader is thread-safe), kept in id order.
+        return [.. Enumerable.Range(0, _ids.Length).Where(doc => _ids[doc] is not null).OrderBy(doc => _ids[doc], StringComparer.Ordinal)
+            .AsParallel().AsOrdered().Select(doc => (_ids[doc]!, _reader.Document(doc, fields).Get(IndexSchema.Hash)))];
+    }
+
     /// <summary>The id of every live document, by doc number (null for deleted ones): hits need no stored-field read.</summary>
     /// <remarks>Walks the id field's terms and their postings (ids are indexed untokenised, one term a record):
     /// a sequential read of the terms dictionary instead of one stored-document lookup per record (1M records:

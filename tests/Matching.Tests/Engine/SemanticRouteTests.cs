@@ -173,6 +173,20 @@ public sealed class SemanticRouteTests
     }
 
     [Test]
+    public void AllHashes_AreTheStoredSourcesHashesInIdOrder_WithoutReadingTheSources()
+    {
+        // The route keeps a record's vector while this hash is unchanged, so it must be the hash of the stored source.
+        Achievement[] achievements = [.. Others, Oxygen, Oxygen with { Id = "A0", Title = "溶解氧監測" }];
+        using var directory = new RAMDirectory();
+        IndexBuilder.Update(directory, RecordKind.Achievements, AnalyzerKind.Jieba, achievements.Select(IndexedRecord.From));
+        using var searcher = new RecordSearcher(directory, RecordKind.Achievements, AnalyzerKind.Jieba);
+
+        var expected = searcher.AllSources().Select(json => (IndexedRecord.ToAchievement(json).Id, IndexedRecord.HashOf(json))).ToList();
+        Assert.That(searcher.AllHashes(), Is.EqualTo(expected));
+        Assert.That(expected.Select(e => e.Id), Is.EqualTo(new[] { "A0", "A1", "A2", "A3", "A4", "A5" }));
+    }
+
+    [Test]
     public void SemanticOff_CandidatesIdenticalToBm25Search()
     {
         Demand[] demands = [DeadFish, .. Linking];
