@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "scale-profiles")
     return ScaleProfiles.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "general-vectors")
+{
+    return GeneralVectors.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "agenda")
 {
     return AgendaMeasurements.Run(args[1..]);
