@@ -158,7 +158,7 @@ full_line() { # ID LABEL
   local id=$1 f=$work/rows/$1.json label=${2:-}
   if [[ ! -s $f ]]; then echo "| ${row_name[$id]}$label | — | *missing* | | | | | | $(cmd_of "$id" " --out M.zip") |"; return; fi
   jq -r --arg name "${row_name[$id]}$label" '.Mean as $m | def f0: (. * 10000 | round) as $n | "\($n / 10000 | floor).\(($n % 10000) + 10000 | tostring | .[1:])"; def f: if . < 0 then "−" + (-. | f0) else f0 end; def g: if . > 0 then "+" + f0 elif . < 0 then "−" + (-. | f0) else f0 end;
-    "| \($name) | \($m.Bm25.Full.Queries) | \($m.Bm25.Full.Mrr10|f) | \($m.Reranked.Full.Mrr10|f) | \($m.Bm25.Full.Ndcg10|f) | \($m.Reranked.Full.Ndcg10|f) | \($m.Bm25.Full.Recall100|f) |"' "$f" \
+    "| \($name) | \($m.Bm25.Full.Queries) | \($m.Bm25.Full.Mrr10|f) | \($m.Reranked.Full.Mrr10|f) | \($m.Bm25.Full.Ndcg10|f) | \($m.Reranked.Full.Ndcg10|f) | \($m.Bm25.Full.Recall100|f) / \($m.Reranked.Full.Recall100|f) |"' "$f" \
     | tr -d '\n'
   echo " $(blend_of "$id") | $(cmd_of "$id" " --out M.zip") |"
 }
@@ -253,7 +253,7 @@ write_table() {
     echo
     echo "Labels are incomplete on the pair tasks (many unlabelled paraphrases exist), so these understate quality."
     echo
-    echo "| data set | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 | folds ranking as BM25 | command |"
+    echo "| data set | queries | BM25 MRR@10 | reranked MRR@10 | BM25 nDCG@10 | reranked nDCG@10 | R@100 list / reranked | folds ranking as BM25 | command |"
     echo "|---|---|---|---|---|---|---|---|---|"
     for id in "${full_rows[@]}"; do full_line "$id"; done
     for id in "${cv_rows[@]}"; do [[ $id == *.components ]] && full_line "$id"; done
