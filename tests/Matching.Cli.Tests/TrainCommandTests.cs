@@ -49,6 +49,7 @@ public sealed class TrainCommandTests
         var without = Cli.Run([.. match, "--out", temp["off"]]);
         var with = Cli.Run([.. match, "--out", temp["on"], "--semantic", "on"]);
         var evaluate = Cli.Run("evaluate", "-a", Cli.Sample("achievements.csv"), "-d", Cli.Sample("demands.csv"), "-j", temp["judgments.qrels"], "--model", temp["semantic.zip"]);
+        var explain = Cli.Run("explain", "--demand", "D001", "--achievement", "A001", "--model", temp["semantic.zip"], "--semantic", "on");
 
         using (Assert.EnterMultipleScope())
         {
@@ -59,6 +60,7 @@ public sealed class TrainCommandTests
             Assert.That(Directory.Exists(temp["off"]) && Directory.EnumerateFileSystemEntries(temp["off"]).Any(), Is.False, "nothing written");
             Assert.That(evaluate.ExitCode, Is.EqualTo(2), evaluate.Err);
             Assert.That(with.ExitCode, Is.EqualTo(0), with.Err);
+            Assert.That(explain.ExitCode, Is.EqualTo(0), explain.Err);
             Assert.That(RankerModel.ReadMetadata(RankerModel.DefaultPath).UsesSemanticCosine(), Is.False, "the default model needs no vectors");
         }
     }

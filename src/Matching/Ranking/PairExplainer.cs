@@ -45,6 +45,7 @@ internal static class PairExplainer
         ["spec_met"] = "满足的需求指标数",
         ["spec_conflict"] = "冲突的需求指标数",
         ["char_order_loss"] = "共有字的语序错位比例",
+        ["semantic_cosine"] = "语义相似度(文本向量余弦)",
     };
 
     /// <summary>The <paramref name="top"/> largest contributions for row <paramref name="index"/> of a list.</summary>

@@ -14,6 +14,8 @@ public sealed class PairFeaturesTests
         Assert.That(PairFeatures.Names, Is.Unique);
         Assert.That(PairFeatures.Count, Is.EqualTo(33));
         Assert.That(PairFeatures.Hash, Does.Match("^[0-9a-f]{16}$"));
+        // Every feature can be named in an explanation.
+        Assert.That(Matching.Ranking.PairExplainer.Labels.Keys, Is.EquivalentTo(PairFeatures.Names));
     }
 
     [Test]
