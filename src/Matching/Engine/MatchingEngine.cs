@@ -233,7 +233,15 @@ public sealed partial class MatchingEngine : IDisposable
     /// <summary>BM25 candidates for a demand without matched terms (cheaper, for evaluation and reranking); with the
     /// semantic route, BM25 top <paramref name="depth"/> fused with the nearest achievements by meaning.</summary>
     internal IReadOnlyList<Candidate> RetrieveForDemand(Demand demand, int depth, string? excludeId = null) =>
-        Read(s => CandidatesForDemand(s, _options.Analysed(demand), depth, excludeId));
+        Read(s =>
+        {
+            var analysed = _options.Analysed(demand);
+            return CandidatesForDemand(s, analysed, VectorOf(s, analysed), depth, excludeId);
+        });
+
+    /// <summary>The route by meaning's vectors of the achievements, or null with the route off. The index belongs to the
+    /// current snapshot: for an engine that is not updated while it is read (training).</summary>
+    internal VectorIndex? AchievementVectors => Read(s => s.Semantic?.Value.Achievements);
 
     /// <summary>Whether candidates also come from the route by meaning.</summary>
     public bool IsSemantic => _options.Semantic;
@@ -250,32 +258,37 @@ public sealed partial class MatchingEngine : IDisposable
     /// its encoder has no word vectors (a sentence encoder).</summary>
     internal Text.WordVectors? BridgeVectors => Read(s => s.Semantic is { } route ? (route.Value.Encoder as WordVectorEncoder)?.Vectors : null);
 
+    /// <summary>A query's text vector with the route by meaning on (stored, or encoded now), else null: found once per
+    /// query, for its candidates by meaning and its <c>semantic_cosine</c> column.</summary>
+    private static float[]? VectorOf(Snapshot s, Demand demand) => s.Semantic?.Value.VectorOf(demand);
+
+    /// <inheritdoc cref="VectorOf(Snapshot, Demand)"/>
+    private static float[]? VectorOf(Snapshot s, Achievement achievement) => s.Semantic?.Value.VectorOf(achievement);
+
     /// <summary>Achievement candidates of a demand: BM25 top <paramref name="depth"/>, or with the semantic route that
-    /// list fused with the <see cref="EngineOptions.SemanticDepth"/> nearest achievements by meaning.</summary>
-    private IReadOnlyList<Candidate> CandidatesForDemand(Snapshot s, Demand demand, int depth, string? excludeId = null)
+    /// list fused with the <see cref="EngineOptions.SemanticDepth"/> nearest achievements to <paramref name="vector"/>.</summary>
+    private IReadOnlyList<Candidate> CandidatesForDemand(Snapshot s, Demand demand, float[]? vector, int depth, string? excludeId = null)
     {
         var lexical = s.Achievements.Search(QueryText.From(demand), depth, excludeId, withMatchedTerms: false);
-        if (s.Semantic is null)
+        if (s.Semantic is null || vector is null)
         {
             return lexical;
         }
 
-        var route = s.Semantic.Value;
-        var near = route.Achievements.Search(route.VectorOf(demand), _options.SemanticDepth, excludeId);
+        var near = s.Semantic.Value.Achievements.Search(vector, _options.SemanticDepth, excludeId);
         return RankFusion.Fuse(lexical, [.. near.Select(n => n.Id)], _options.FusionK);
     }
 
     /// <summary>Demand candidates of an achievement (see <see cref="CandidatesForDemand"/>).</summary>
-    private IReadOnlyList<Candidate> CandidatesForAchievement(Snapshot s, Achievement achievement, int depth)
+    private IReadOnlyList<Candidate> CandidatesForAchievement(Snapshot s, Achievement achievement, float[]? vector, int depth)
     {
         var lexical = s.Demands.Search(QueryText.From(achievement), depth, withMatchedTerms: false);
-        if (s.Semantic is null)
+        if (s.Semantic is null || vector is null)
         {
             return lexical;
         }
 
-        var route = s.Semantic.Value;
-        var near = route.Demands.Search(route.VectorOf(achievement), _options.SemanticDepth);
+        var near = s.Semantic.Value.Demands.Search(vector, _options.SemanticDepth);
         return RankFusion.Fuse(lexical, [.. near.Select(n => n.Id)], _options.FusionK);
     }
 
@@ -294,35 +307,37 @@ public sealed partial class MatchingEngine : IDisposable
     {
         demand = _options.Analysed(demand);
         var query = QueryText.From(demand);
+        var vector = VectorOf(s, demand);
         if (_ranker is null)
         {
             var found = s.Semantic is null
                 ? s.Achievements.Search(query, topK, withMatchedTerms: false)
-                : [.. CandidatesForDemand(s, demand, Math.Max(topK, _rerankDepth)).Take(topK)];
-            return _strength is null ? found : Calibrate(found, FeaturesForDemand(s, demand, [.. found.Select(c => c.Id)]));
+                : [.. CandidatesForDemand(s, demand, vector, Math.Max(topK, _rerankDepth)).Take(topK)];
+            return _strength is null ? found : Calibrate(found, FeaturesForDemand(s, demand, vector, [.. found.Select(c => c.Id)]));
         }
 
-        var candidates = CandidatesForDemand(s, demand, Math.Max(topK, _rerankDepth));
-        return Rerank(candidates, FeaturesForDemand(s, demand, [.. candidates.Select(c => c.Id)]), topK);
+        var candidates = CandidatesForDemand(s, demand, vector, Math.Max(topK, _rerankDepth));
+        return Rerank(candidates, FeaturesForDemand(s, demand, vector, [.. candidates.Select(c => c.Id)]), topK);
     }
 
     private IReadOnlyList<Candidate> RankAchievement(Snapshot s, Achievement achievement, int topK)
     {
         achievement = _options.Analysed(achievement);
         var query = QueryText.From(achievement);
+        var vector = VectorOf(s, achievement);
         if (_ranker is null)
         {
             var found = s.Semantic is null
                 ? s.Demands.Search(query, topK, withMatchedTerms: false)
-                : [.. CandidatesForAchievement(s, achievement, Math.Max(topK, _rerankDepth)).Take(topK)];
-            return _strength is null ? found : Calibrate(found, FeaturesForAchievement(s, achievement, [.. found.Select(c => c.Id)]));
+                : [.. CandidatesForAchievement(s, achievement, vector, Math.Max(topK, _rerankDepth)).Take(topK)];
+            return _strength is null ? found : Calibrate(found, FeaturesForAchievement(s, achievement, vector, [.. found.Select(c => c.Id)]));
         }
 
-        var candidates = CandidatesForAchievement(s, achievement, Math.Max(topK, _rerankDepth));
-        return Rerank(candidates, FeaturesForAchievement(s, achievement, [.. candidates.Select(c => c.Id)]), topK);
+        var candidates = CandidatesForAchievement(s, achievement, vector, Math.Max(topK, _rerankDepth));
+        return Rerank(candidates, FeaturesForAchievement(s, achievement, vector, [.. candidates.Select(c => c.Id)]), topK);
     }
 
-    private static float[] FeaturesForAchievement(Snapshot s, Achievement achievement, IReadOnlyList<string> demandIds)
+    private static float[] FeaturesForAchievement(Snapshot s, Achievement achievement, float[]? vector, IReadOnlyList<string> demandIds)
     {
         var space = s.Features.Value;
         var rows = space.ForAchievement(
@@ -330,8 +345,7 @@ public sealed partial class MatchingEngine : IDisposable
             demandIds);
         if (s.Semantic is not null)
         {
-            var route = s.Semantic.Value;
-            Matching.Features.SemanticSimilarity.Fill(rows, route.VectorOf(achievement), demandIds, route.Demands.CosineWith);
+            Matching.Features.SemanticSimilarity.Fill(rows, vector, demandIds, s.Semantic.Value.Demands.CosineWith);
         }
 
         return rows;
@@ -372,16 +386,19 @@ public sealed partial class MatchingEngine : IDisposable
 
     /// <summary>Pair features of a demand against achievements (rows in the given order).</summary>
     internal float[] FeaturesForDemand(Demand demand, IReadOnlyList<string> achievementIds) =>
-        Read(s => FeaturesForDemand(s, _options.Analysed(demand), achievementIds));
+        Read(s =>
+        {
+            var analysed = _options.Analysed(demand);
+            return FeaturesForDemand(s, analysed, VectorOf(s, analysed), achievementIds);
+        });
 
-    private static float[] FeaturesForDemand(Snapshot s, Demand demand, IReadOnlyList<string> achievementIds)
+    private static float[] FeaturesForDemand(Snapshot s, Demand demand, float[]? vector, IReadOnlyList<string> achievementIds)
     {
         var space = s.Features.Value;
         var rows = space.ForDemand(space.HasDemand(demand.Id) ? space.Demand(demand.Id) : space.PrepareDemand(demand), achievementIds);
         if (s.Semantic is not null)
         {
-            var route = s.Semantic.Value;
-            Matching.Features.SemanticSimilarity.Fill(rows, route.VectorOf(demand), achievementIds, route.Achievements.CosineWith);
+            Matching.Features.SemanticSimilarity.Fill(rows, vector, achievementIds, s.Semantic.Value.Achievements.CosineWith);
         }
 
         return rows;

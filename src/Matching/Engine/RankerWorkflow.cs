@@ -766,8 +766,7 @@ public static class RankerWorkflow
                     Depth = data.Depth,
                     Run = data.Candidates,
                     ExcludeSelfPrefix = data.ExcludeSelfPrefix,
-                    Vectors = encoder is null ? null : RecordVectors.Encode(encoder,
-                        [.. data.Achievements.Select(a => (a.Id, SemanticRoute.TextOf(a)))], [.. data.Demands.Select(d => (d.Id, SemanticRoute.TextOf(d)))]),
+                    Vectors = encoder is null ? null : Vectors(engine, encoder, data),
                 });
                 return new Context(engine, data, dataset);
             }
@@ -776,6 +775,16 @@ public static class RankerWorkflow
                 engine.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>The records' vectors for <c>semantic_cosine</c>: the achievements' from the engine's route when it has
+        /// one (the vectors it ranks with, encoded once), the demands' encoded (they are not indexed here).</summary>
+        private static RecordVectors Vectors(MatchingEngine engine, ITextEncoder encoder, RankingData data)
+        {
+            List<(string Id, string Text)> demands = [.. data.Demands.Select(d => (d.Id, SemanticRoute.TextOf(d)))];
+            return engine.AchievementVectors is { } held
+                ? RecordVectors.Encode(encoder, held, demands)
+                : RecordVectors.Encode(encoder, [.. data.Achievements.Select(a => (a.Id, SemanticRoute.TextOf(a)))], demands);
         }
 
         /// <summary>Demands that count: with a relevant judgment (judged-only: and a judged non-relevant one).</summary>

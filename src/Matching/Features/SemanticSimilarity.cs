@@ -26,11 +26,21 @@ internal static class SemanticSimilarity
 }
 
 /// <summary>Unit text vectors of a data set's records by id, one encoder for both sides.</summary>
-internal sealed class RecordVectors(IReadOnlyDictionary<string, float[]> achievements, IReadOnlyDictionary<string, float[]> demands)
+/// <param name="achievementCosine">The cosine of a query vector with an achievement's vector (by id), or null.</param>
+/// <param name="demands">The demands' vectors by id.</param>
+internal sealed class RecordVectors(Func<float[], string, float?> achievementCosine, IReadOnlyDictionary<string, float[]> demands)
 {
     /// <summary>Encodes every record's text (ids and texts of each side).</summary>
-    public static RecordVectors Encode(Text.ITextEncoder encoder, List<(string Id, string Text)> achievements, List<(string Id, string Text)> demands) =>
-        new(EncodeAll(encoder, achievements), EncodeAll(encoder, demands));
+    public static RecordVectors Encode(Text.ITextEncoder encoder, List<(string Id, string Text)> achievements, List<(string Id, string Text)> demands)
+    {
+        var achievementVectors = EncodeAll(encoder, achievements);
+        return new((query, id) => achievementVectors.TryGetValue(id, out var v) ? Retrieval.VectorIndex.Cosine(query, v) : null, EncodeAll(encoder, demands));
+    }
+
+    /// <summary>The achievements' vectors already held by a vector index (the route by meaning's, built by the same
+    /// encoder), the demands' encoded.</summary>
+    public static RecordVectors Encode(Text.ITextEncoder encoder, Retrieval.VectorIndex achievements, List<(string Id, string Text)> demands) =>
+        new(achievements.CosineWith, EncodeAll(encoder, demands));
 
     private static Dictionary<string, float[]> EncodeAll(Text.ITextEncoder encoder, List<(string Id, string Text)> records)
     {
@@ -51,6 +61,5 @@ internal sealed class RecordVectors(IReadOnlyDictionary<string, float[]> achieve
 
     /// <summary>Sets <c>semantic_cosine</c> on a demand's rows.</summary>
     public void Fill(string demandId, Span<float> rows, IReadOnlyList<string> achievementIds) =>
-        SemanticSimilarity.Fill(rows, demands.GetValueOrDefault(demandId), achievementIds,
-            (query, id) => achievements.TryGetValue(id, out var v) ? Retrieval.VectorIndex.Cosine(query, v) : null);
+        SemanticSimilarity.Fill(rows, demands.GetValueOrDefault(demandId), achievementIds, achievementCosine);
 }
